@@ -1,0 +1,73 @@
+"""Staff roles: the groups every deployment has, and the model permissions each one holds.
+
+The groups are created by a data migration; their permissions are (re)applied after every
+migrate, because Django creates a model's permissions only once its app has migrated. Back-office
+checks name permissions, never group names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+AGENT = "agent"
+WAREHOUSE = "warehouse"
+FINANCE = "finance"
+ADMIN = "admin"
+READ_ONLY = "read-only"
+
+ROLE_LABELS = {
+    AGENT: _("Customer-service agent"),
+    WAREHOUSE: _("Warehouse operator"),
+    FINANCE: _("Finance"),
+    ADMIN: _("Administrator"),
+    READ_ONLY: _("Read-only"),
+}
+
+# role -> {app_label: actions}; "*" means every model of the app. Apps that do not exist yet
+# are simply skipped, so the table can name them ahead of their issue.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    AGENT: {
+        "catalog": ("view",),
+        "orders": ("view",),
+        "returns": ("view", "add", "change"),
+    },
+    WAREHOUSE: {
+        "catalog": ("view",),
+        "orders": ("view",),
+        "returns": ("view",),
+    },
+    FINANCE: {
+        "orders": ("view",),
+        "returns": ("view",),
+    },
+    ADMIN: {
+        "catalog": ("view", "add", "change", "delete"),
+        "orders": ("view", "add", "change", "delete"),
+        "returns": ("view", "add", "change"),
+        "auth": ("view", "add", "change"),
+    },
+    READ_ONLY: {
+        "catalog": ("view",),
+        "orders": ("view",),
+        "returns": ("view",),
+    },
+}
+
+
+def sync_role_permissions(*, using: str = "default", **kwargs: Any) -> None:
+    """Give each role group exactly the permissions of ROLE_PERMISSIONS (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, apps in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for app_label, actions in apps.items():
+            codename_prefixes = tuple(f"{action}_" for action in actions)
+            for permission in Permission.objects.using(using).filter(
+                content_type__app_label=app_label
+            ):
+                if permission.codename.startswith(codename_prefixes):
+                    wanted.append(permission)
+        group.permissions.set(wanted)
