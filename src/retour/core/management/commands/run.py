@@ -30,24 +30,31 @@ class Command(BaseCommand):
             "  Demo logins (password 'retour-demo'): admin, agent, warehouse, finance"
         )
         self.stdout.write("  Stop with Ctrl-C.\n")
+        stopping = []
+
+        def stop(signum: int, frame: object) -> None:
+            stopping.append(signum)
+
+        # Installed explicitly: a shell that starts us in the background ignores SIGINT, and
+        # process managers send SIGTERM.
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
         try:
-            while all(process.poll() is None for process in processes):
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+            while not stopping and all(process.poll() is None for process in processes):
+                time.sleep(0.2)
         finally:
             for process in processes:
                 if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
+                    process.send_signal(signal.SIGTERM)
             for process in processes:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        failed = [
-            process.returncode
-            for process in processes
-            if process.returncode not in (0, None, -2, 130)
-        ]
-        if failed:
+        # Stopped on request: a child ended by our signal is a clean stop. A child that died on
+        # its own is a failure worth an exit code.
+        clean = {0, -signal.SIGTERM, -signal.SIGINT}
+        codes = [process.returncode for process in processes]
+        if not stopping or any(code not in clean for code in codes):
+            self.stderr.write(f"retour run: stopped with exit codes {codes} (web, worker)")
             raise SystemExit(1)

@@ -15,7 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then stop.")
 
     def handle(self, *args, queue_name: str, interval: float, batch: bool, **options) -> None:
-        arguments = ["--queue-name", queue_name, "--interval", str(interval), "--no-startup-delay"]
+        # No auto-reload: a reloading parent does not pass SIGTERM on to the worker it runs.
+        arguments = [
+            "--queue-name",
+            queue_name,
+            "--interval",
+            str(interval),
+            "--no-startup-delay",
+            "--no-reload",
+        ]
         if batch:
             arguments.append("--batch")
         call_command("db_worker", *arguments)
