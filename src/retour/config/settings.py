@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "retour.core",
     "retour.catalog",
+    "retour.markets",
     "retour.orders",
     "retour.returns",
     "retour.demo",

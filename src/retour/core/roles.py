@@ -31,26 +31,31 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     AGENT: {
         "catalog": ("view",),
         "orders": ("view",),
+        "markets": ("view",),
         "returns": ("view", "add", "change"),
     },
     WAREHOUSE: {
         "catalog": ("view",),
         "orders": ("view",),
+        "markets": ("view",),
         "returns": ("view",),
     },
     FINANCE: {
         "orders": ("view",),
+        "markets": ("view",),
         "returns": ("view",),
     },
     ADMIN: {
         "catalog": ("view", "add", "change", "delete"),
         "orders": ("view", "add", "change", "delete"),
+        "markets": ("view", "add", "change"),
         "returns": ("view", "add", "change"),
         "auth": ("view", "add", "change"),
     },
     READ_ONLY: {
         "catalog": ("view",),
         "orders": ("view",),
+        "markets": ("view",),
         "returns": ("view",),
     },
 }
