@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -41,6 +42,9 @@ def test_run_serves_healthz_and_stops_both_processes_on_interrupt(tmp_path):
         text=True,
         start_new_session=True,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
     try:
         body = None
         deadline = time.monotonic() + 60
@@ -54,12 +58,16 @@ def test_run_serves_healthz_and_stops_both_processes_on_interrupt(tmp_path):
                 time.sleep(0.3)
         assert body is not None, "the web server never answered /healthz"
         assert '"database": "up"' in body
+        while time.monotonic() < deadline and not any("Starting worker" in line for line in lines):
+            time.sleep(0.2)
         # Ctrl-C reaches the whole foreground process group in a terminal.
         os.killpg(process.pid, signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
+        process.wait(timeout=30)
+        reader.join(timeout=10)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+    output = "".join(lines)
     assert process.returncode == 0, output
     assert f"http://127.0.0.1:{port}/admin/" in output
     assert "retour-demo" in output
