@@ -10,7 +10,11 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     try:
-        execute_from_command_line(["retour", *sys.argv[1:]])
+        arguments = sys.argv[1:]
+        if arguments and not arguments[0].startswith("-"):
+            # Django names commands after modules (import_orders); people type import-orders.
+            arguments[0] = arguments[0].replace("-", "_")
+        execute_from_command_line(["retour", *arguments])
     except ImproperlyConfigured as error:
         # A configuration mistake is the operator's to fix: say what, without a traceback.
         sys.stderr.write(f"retour: configuration error: {error}\n")
