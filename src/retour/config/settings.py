@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "retour.catalog",
     "retour.markets",
     "retour.orders",
+    "retour.policies",
     "retour.returns",
     "retour.demo",
 ]
