@@ -125,3 +125,12 @@ class ShipmentAdmin(admin.ModelAdmin):
     list_select_related = ["order"]
     raw_id_fields = ["order"]
     inlines = [ShipmentLineInline]
+
+
+@admin.register(ShipmentLine)
+class ShipmentLineAdmin(admin.ModelAdmin):
+    list_display = ["shipment", "order_line", "quantity"]
+    list_filter = ["shipment__carrier"]
+    search_fields = ["shipment__tracking_number", "shipment__order__number", "order_line__sku"]
+    list_select_related = ["shipment", "order_line"]
+    raw_id_fields = ["shipment", "order_line"]
