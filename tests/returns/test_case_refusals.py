@@ -147,8 +147,8 @@ def test_refused_command_changes_nothing(order, buyer, agent, system, status, co
     assert refused.value.extra["command"] == command
     assert refused.value.extra["state"] == status
     label = str(S(status).label)
-    assert str(refused.value).startswith("You cannot ")
-    assert f"({label})" in str(refused.value)
+    assert str(refused.value).endswith("”.")
+    assert f"“{label}”" in str(refused.value)
     assert snapshot() == before
 
 
@@ -158,4 +158,4 @@ def test_refusal_message_names_action_and_state(order, buyer, agent, system):
     with pytest.raises(CaseInvalidTransition) as refused:
         services.case_approve(case=case, actor=agent)
 
-    assert str(refused.value) == "You cannot approve this return in its current state (Closed)."
+    assert str(refused.value) == "“Approve” is not possible for a return in the state “Closed”."

@@ -23,7 +23,8 @@ class TransitionTable:
 
     `error` is the InvalidTransition subclass raised (its `code` is the stable one clients see);
     `message` a lazily translated template with %(action)s and %(state)s placeholders;
-    `action_labels` the translated name of each command; `state_labels` of each state.
+    `action_labels` the translated name of each command, as a button would say it (a whole
+    label, never a fragment spliced into a sentence, so that every language can translate it); `state_labels` of each state.
     """
 
     name: str
