@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYTEST_ARGS ?=
+# Two processes: the machines have two cores; browser and PostgreSQL tests are safe in parallel.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test install lint format migrations messages bench clean
 
@@ -33,7 +35,7 @@ run: $(STAMP)
 
 ## make test: install the test extras and run the whole suite.
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
