@@ -39,18 +39,18 @@ def test_the_page_states_the_policy_and_the_law(client, market, store):
         "parcels, the days count from the last parcel.",
         "After you ask for a return, please send the items within 14 days.",
         "Items of these categories cannot be returned under this policy: Cosmetics.",
-        "Ways to send items back: Prepaid label, Drop-off point.",
+        "Ways to send items back: Prepaid label and Drop-off point.",
         "If you return an item because you changed your mind or it did not fit, €5.95 for the "
         "return label is deducted from your refund.",
         "A restocking fee of 2.5% of the item&#x27;s price applies to change-of-mind returns "
         "under this policy.",
-        "You can choose: Refund to the original payment, Store credit, Exchange.",
+        "You can choose: Refund to the original payment, Store credit, or Exchange.",
         "If you choose store credit, we add 10% to it.",
         "We refund as soon as the carrier scans your parcel.",
         "For items worth more than €90.00 we ask for a short video of the item.",
         "We ask for a photo when you give one of these reasons: Colour differs from the photos, "
         "Not as described, Arrived damaged, Defective or does not work, Parts or accessories "
-        "missing, Wrong item sent, Damaged in transit, Item missing from the parcel.",
+        "missing, Wrong item sent, Damaged in transit, or Item missing from the parcel.",
         "These exclusions do not limit your statutory right of withdrawal (see below).",
         "You may withdraw from your purchase without giving any reason within 14 days of the day "
         "you, or someone you name, receive the last item of your order.",

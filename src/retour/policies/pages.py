@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from babel.lists import format_list
 from babel.numbers import format_percent
 from django.utils.translation import get_language, gettext
 
@@ -78,8 +79,9 @@ def _labels(values, choices) -> list[dict[str, str]]:
     return [{"code": str(value), "label": str(choices(value).label)} for value in values]
 
 
-def _join(words: list[str]) -> str:
-    return ", ".join(words)
+def _join(words: list[str], style: str = "standard") -> str:
+    """ "a, b, and c" ("or" style: "a, b, or c"; ja: "a、b、c"): the active language's list pattern."""
+    return format_list(words, style=style, locale=to_babel_locale(get_language() or "en"))
 
 
 def _window_section(terms: PolicyTerms) -> Section:
@@ -206,7 +208,7 @@ OUTBOUND_SENTENCES = {
 
 def _refunds_section(terms: PolicyTerms, language: str, reasons: list[ReturnReason]) -> Section:
     options = [str(Resolution(value).label) for value in terms.allowed_resolutions]
-    paragraphs = [gettext("You can choose: %(list)s.") % {"list": _join(options)}]
+    paragraphs = [gettext("You can choose: %(list)s.") % {"list": _join(options, "or")}]
     if terms.store_credit_bonus_bps and Resolution.STORE_CREDIT in terms.allowed_resolutions:
         paragraphs.append(
             gettext("If you choose store credit, we add %(percent)s to it.")
@@ -242,7 +244,7 @@ def _refunds_section(terms: PolicyTerms, language: str, reasons: list[ReturnReas
     ):
         labels = [reason.label for reason in reasons if reason.requires_evidence == kind]
         if labels:
-            paragraphs.append(sentence % {"list": _join(labels)})
+            paragraphs.append(sentence % {"list": _join(labels, "or")})
     return Section("refunds", gettext("How refunds work"), paragraphs)
 
 

@@ -123,7 +123,7 @@ EXCHANGE_TRANSITIONS = TransitionTable.build(
         "cancel": {(X.REQUESTED, X.AWAITING_RETURN): X.CANCELED},
     },
     error=ExchangeInvalidTransition,
-    message=_("“%(action)s” is not possible for a exchange in the state “%(state)s”."),
+    message=_("“%(action)s” is not possible for an exchange in the state “%(state)s”."),
     action_labels={
         "await_return": _("Await return"),
         "mark_return_received": _("Mark return received"),

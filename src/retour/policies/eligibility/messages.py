@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from retour.markets.regimes import Track
 from retour.markets.regimes.explanations import MESSAGES as REGIME_MESSAGES
@@ -106,7 +107,11 @@ MESSAGES: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     QUANTITY_OK: (
-        _("%(requested)s of %(returnable)s units can be returned."),
+        ngettext_lazy(
+            "%(requested)s of %(returnable)s unit can be returned.",
+            "%(requested)s of %(returnable)s units can be returned.",
+            "returnable",
+        ),
         _("%(requested)s requested; %(returnable)s still returnable."),
     ),
     QUANTITY_INVALID: (
@@ -185,15 +190,23 @@ MESSAGES: dict[str, tuple[Promise, Promise]] = {
             "reason and no evidence."
         ),
     ),
-    SERIAL_OK: (_("No personal review needed."), _("%(count)s returns in %(days)s days.")),
+    SERIAL_OK: (
+        _("No personal review needed."),
+        ngettext_lazy(
+            "%(count)s return in %(days)s days.", "%(count)s returns in %(days)s days.", "count"
+        ),
+    ),
     SERIAL_REVIEW: (
         _(
             "A member of our team will look at this request personally. This does not limit "
             "your legal rights."
         ),
-        _(
+        ngettext_lazy(
+            "%(count)s return in the last %(days)s days (threshold %(threshold)s): review by "
+            "hand; never refuse on this ground alone.",
             "%(count)s returns in the last %(days)s days (threshold %(threshold)s): review by "
-            "hand; never refuse on this ground alone."
+            "hand; never refuse on this ground alone.",
+            "count",
         ),
     ),
 }
@@ -207,9 +220,21 @@ BECAUSE_WORDS = {
     "reason_and_value": _("reason given and the item's value"),
 }
 ANCHOR_WORDS = {
-    "delivered": _("delivery"),
-    "shipped": _("shipment"),
-    "ordered": _("order date"),
+    "delivered": pgettext_lazy("return window starts at", "delivery"),
+    "shipped": pgettext_lazy("return window starts at", "shipment"),
+    "ordered": pgettext_lazy("return window starts at", "order date"),
+}
+# The track and the evidence as they read inside a sentence; their choice labels are titles
+# (capitalised in English, and lower-casing a German noun would be wrong).
+TRACK_WORDS = {
+    Track.STATUTORY_WITHDRAWAL: pgettext_lazy("in a sentence", "statutory withdrawal"),
+    Track.GOODWILL_POLICY: pgettext_lazy("in a sentence", "goodwill return policy"),
+    Track.FAULT_CLAIM: pgettext_lazy("in a sentence", "fault or guarantee claim"),
+}
+EVIDENCE_WORDS = {
+    Evidence.NONE: pgettext_lazy("in a sentence", "no evidence"),
+    Evidence.PHOTO: pgettext_lazy("in a sentence", "photo"),
+    Evidence.VIDEO: pgettext_lazy("in a sentence", "video"),
 }
 
 
@@ -226,9 +251,9 @@ def _render_param(key: str, value: Any) -> Any:
             return "—"
         return formats.date_format(date.fromisoformat(str(value)), "DATE_FORMAT")
     if key == "track" and value in Track.values:
-        return str(Track(value).label).lower()
+        return str(TRACK_WORDS[Track(value)])
     if key == "required" and value in Evidence.values:
-        return str(Evidence(value).label).lower()
+        return str(EVIDENCE_WORDS[Evidence(value)])
     if key == "because":
         return str(BECAUSE_WORDS.get(value, value))
     if key == "anchor":
@@ -239,9 +264,10 @@ def _render_param(key: str, value: Any) -> Any:
 def explain(code: str, params: Mapping[str, Any] | None = None, audience: str = BUYER) -> str:
     """The sentence for `code` in the active language, for the buyer or for an agent."""
     buyer, agent = MESSAGES[code]
-    template = str(agent if audience == AGENT else buyer)
+    template = agent if audience == AGENT else buyer
     values = {key: _render_param(key, value) for key, value in (params or {}).items()}
     exception = (params or {}).get("exception")
     if exception in REGIME_MESSAGES:
         values["exception_text"] = str(REGIME_MESSAGES[exception])
-    return template % values
+    # Lazy templates pick their plural form from the named count in `values`.
+    return str(template % values)
