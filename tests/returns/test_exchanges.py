@@ -28,7 +28,7 @@ def exchange_case(order, buyer, agent):
     case = services.case_create(
         order=order,
         actor=buyer,
-        lines=[LineRequest(shirt.pk, 2, "too_small", exchange_variant_id=VariantFactory().pk)],
+        lines=[LineRequest(shirt.pk, 2, "size_too_small", exchange_variant_id=VariantFactory().pk)],
         requested_resolution=Resolution.EXCHANGE,
         return_method=ReturnMethod.LABEL,
     )

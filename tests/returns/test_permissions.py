@@ -11,12 +11,11 @@ from retour.returns import services
 from retour.returns.choices import ClaimKind, ClaimResolution
 from retour.returns.types import (
     ClaimLineRequest,
-    EligibilityResult,
     InspectionDecision,
     LineSettlement,
     ReceivedUnits,
 )
-from tests.returns.factories import order_lines, submit_case
+from tests.returns.factories import order_lines, shipped_order, submit_case
 from tests.returns.snapshots import snapshot
 
 
@@ -35,7 +34,6 @@ def staff_commands(case):
     return {
         "approve": lambda actor: services.case_approve(case=case, actor=actor),
         "reject": lambda actor: services.case_reject(case=case, actor=actor, reason="No"),
-        "evaluate": lambda actor: services.case_evaluate(case=case, actor=actor, results=[]),
         "mark_in_transit": lambda actor: services.case_mark_in_transit(case=case, actor=actor),
         "record_receipt": lambda actor: services.case_record_receipt(
             case=case, actor=actor, lines=[ReceivedUnits(line, 1)]
@@ -58,7 +56,6 @@ def staff_commands(case):
     [
         "approve",
         "reject",
-        "evaluate",
         "mark_in_transit",
         "record_receipt",
         "inspect",
@@ -124,10 +121,15 @@ def test_a_buyer_cannot_open_a_claim_on_someone_elses_order(order, stranger):
     assert snapshot() == before
 
 
-def test_an_override_needs_a_reason(submitted, agent, system):
-    case = services.case_evaluate(
-        case=submitted, actor=system, results=[EligibilityResult("window", False, "review")]
-    )
+@pytest.fixture
+def in_review(buyer, db):
+    """A buyer's return of an order not delivered yet: the "delivered" rule asks for review."""
+    order = shipped_order((1,), delivered_days_ago=None)
+    return submit_case(order, type(buyer).customer(order.customer_id))
+
+
+def test_an_override_needs_a_reason(in_review, agent):
+    case = in_review
     before = snapshot()
 
     with pytest.raises(ApplicationError) as refused:
@@ -137,10 +139,8 @@ def test_an_override_needs_a_reason(submitted, agent, system):
     assert snapshot() == before
 
 
-def test_an_override_needs_a_person_not_an_automation(submitted, system):
-    case = services.case_evaluate(
-        case=submitted, actor=system, results=[EligibilityResult("window", False, "review")]
-    )
+def test_an_override_needs_a_person_not_an_automation(in_review, system):
+    case = in_review
     before = snapshot()
 
     with pytest.raises(ApplicationError) as refused:

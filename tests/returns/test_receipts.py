@@ -172,7 +172,7 @@ def test_closing_the_remainder_releases_unreceived_units(approved, agent, order,
     assert OrderLineLedger.objects.get(order_line=shirt_line).requested_qty == 0
     # The released units can be requested again; the received one cannot.
     again = submit_case(order, buyer, {shirt_line.pk: 2, cap_line.pk: 2})
-    assert again.status == CaseStatus.SUBMITTED
+    assert again.status == CaseStatus.PENDING_REVIEW
 
 
 def test_resolve_waits_until_every_unit_is_decided_and_settled(approved, agent):

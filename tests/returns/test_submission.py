@@ -39,7 +39,7 @@ def test_several_returns_share_the_returnable_units(order, buyer):
 
     assert refused.value.extra == {"order_line_id": shirt.pk, "requested": 2, "returnable": 1}
     assert snapshot() == before
-    assert submit_case(order, buyer, {shirt.pk: 1}).status == CaseStatus.SUBMITTED
+    assert submit_case(order, buyer, {shirt.pk: 1}).status == CaseStatus.PENDING_REVIEW
 
 
 def test_unshipped_units_are_not_returnable(buyer, db):
@@ -49,7 +49,7 @@ def test_unshipped_units_are_not_returnable(buyer, db):
 
     with pytest.raises(QuantityNotReturnable):
         submit_case(order, buyer, {line.pk: 2})
-    assert submit_case(order, buyer, {line.pk: 1}).status == CaseStatus.SUBMITTED
+    assert submit_case(order, buyer, {line.pk: 1}).status == CaseStatus.PENDING_REVIEW
 
 
 def test_a_reimported_shipment_raises_the_shipped_quantity(buyer, db):
@@ -107,14 +107,23 @@ def test_malformed_requests_are_refused(order, buyer, lines, code):
     shirt, _cap = order_lines(order)
     cases = {
         "none": [],
-        "unknown": [LineRequest(0, 1, "x")],
-        "zero": [LineRequest(shirt.pk, 0, "x")],
-        "duplicate": [LineRequest(shirt.pk, 1, "x"), LineRequest(shirt.pk, 1, "x")],
+        "unknown": [LineRequest(0, 1, "size_too_small")],
+        "zero": [LineRequest(shirt.pk, 0, "size_too_small")],
+        "duplicate": [
+            LineRequest(shirt.pk, 1, "size_too_small"),
+            LineRequest(shirt.pk, 1, "size_too_small"),
+        ],
         "no_reason": [LineRequest(shirt.pk, 1, " ")],
-        "exchange_without_variant": [LineRequest(shirt.pk, 1, "x", resolution="exchange")],
+        "exchange_without_variant": [
+            LineRequest(shirt.pk, 1, "size_too_small", resolution="exchange")
+        ],
         "exchange_for_same_variant": [
             LineRequest(
-                shirt.pk, 1, "x", resolution="exchange", exchange_variant_id=shirt.variant_id
+                shirt.pk,
+                1,
+                "size_too_small",
+                resolution="exchange",
+                exchange_variant_id=shirt.variant_id,
             )
         ],
     }
@@ -140,7 +149,7 @@ def test_an_unknown_resolution_or_method_is_refused(order, buyer):
             services.case_create(
                 order=order,
                 actor=buyer,
-                lines=[LineRequest(shirt.pk, 1, "x")],
+                lines=[LineRequest(shirt.pk, 1, "size_too_small")],
                 requested_resolution=resolution,
                 return_method=method,
             )
@@ -154,7 +163,7 @@ def test_an_exchange_line_names_another_variant(order, buyer):
     case = services.case_create(
         order=order,
         actor=buyer,
-        lines=[LineRequest(shirt.pk, 1, "too_small", exchange_variant_id=other.pk)],
+        lines=[LineRequest(shirt.pk, 1, "size_too_small", exchange_variant_id=other.pk)],
         requested_resolution=Resolution.EXCHANGE,
         return_method=ReturnMethod.DROP_OFF,
     )

@@ -24,8 +24,8 @@ def test_staff_see_who_did_what(case, agent):
     entries = case_timeline(case=case, language="en")
 
     assert [(e.actor_label, e.from_label, e.to_label, e.message) for e in entries] == [
-        ("Customer", "", "Submitted", "Return requested for 2 units."),
-        ("agent", "Submitted", "Approved", "Return approved."),
+        ("Customer", "", "Pending review", "Return requested for 2 units."),
+        ("agent", "Pending review", "Approved", "Return approved."),
         ("agent", "Approved", "In transit", "Parcel scanned by the carrier (tracking JJD0042)."),
         ("agent", "In transit", "Partially received", "1 unit received."),
     ]

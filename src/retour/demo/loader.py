@@ -1,4 +1,5 @@
-"""Load the demo seller: catalog, stores, staff logins and orders, through the domain services.
+"""Load the demo seller: catalog, stores, return policies, staff logins and orders, through the
+domain services.
 
 Idempotent at two levels. A run with the seed and size already loaded stops after one query
 (the `DemoDataset` marker). Any other run rebuilds the same deterministic data: the catalog
@@ -19,15 +20,18 @@ from retour.catalog import services as catalog_services
 from retour.core.actors import Actor
 from retour.core.exceptions import ApplicationError
 from retour.demo.catalog_data import CATEGORIES, PRODUCTS, SUPPLIERS, variants
-from retour.demo.markets import MARKETS, STORES, StoreSpec
+from retour.demo.markets import MARKETS, STORES
 from retour.demo.models import DemoDataset
 from retour.demo.order_records import HISTORY_DAYS, OrderGenerator
 from retour.demo.users import demo_users_ensure
+from retour.markets.selectors import market_for_country
 from retour.orders.models import Order, Store
-from retour.orders.services import ImportSummary, Rejection, orders_import_records
+from retour.orders.services import ImportSummary, Rejection, orders_import_records, store_upsert
+from retour.policies.models import ReturnPolicy
+from retour.policies.services import return_policy_create_default
 
 # Bump when the generator's output changes, so that existing demo data is rebuilt once.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: default return policies per store and market
 DEFAULT_SEED = 20260801
 DEFAULT_ORDERS = 5000
 ACTOR = Actor.system("demo")
@@ -47,6 +51,7 @@ class DemoResult:
     users_created: list[str]
     catalog: Counter[str] = field(default_factory=Counter)
     stores: Counter[str] = field(default_factory=Counter)
+    policies: Counter[str] = field(default_factory=Counter)
     imported: ImportSummary | None = None
 
     @property
@@ -67,6 +72,7 @@ def demo_load(*, seed: int = DEFAULT_SEED, orders: int = DEFAULT_ORDERS) -> Demo
     with transaction.atomic():
         result.catalog = _load_catalog()
         result.stores = _load_stores()
+        result.policies = _load_policies()
 
     rejections: list[Rejection] = []
     generator = OrderGenerator(seed=seed, anchor=anchor)
@@ -154,36 +160,34 @@ def _load_catalog() -> Counter[str]:
 
 
 def _load_stores() -> Counter[str]:
-    # TODO(orders): move to a `store_upsert` service in retour.orders.services once it exists;
-    # the order importer only looks stores up, so the demo has to create its two.
     outcomes: Counter[str] = Counter()
     for spec in STORES:
-        outcomes[_store_upsert(spec)] += 1
+        upserted = store_upsert(
+            code=spec.code,
+            name=spec.name,
+            platform=spec.platform,
+            domain=spec.domain,
+            base_currency=spec.base_currency,
+            support_email=spec.support_email,
+            actor=ACTOR,
+        )
+        outcomes[upserted.outcome] += 1
     return outcomes
 
 
-def _store_upsert(spec: StoreSpec) -> str:
-    values = {
-        "name": spec.name,
-        "platform": spec.platform,
-        "domain": spec.domain,
-        "base_currency": spec.base_currency,
-        "support_email": spec.support_email,
+def _load_policies() -> Counter[str]:
+    """The default return policy of each store in each market it sells to (idempotent)."""
+    outcomes: Counter[str] = Counter()
+    stores = {
+        store.code: store for store in Store.objects.filter(code__in=[s.code for s in STORES])
     }
-    store = Store.objects.select_for_update().filter(code=spec.code).first()
-    if store is None:
-        store = Store(code=spec.code, **values)
-        store.full_clean()
-        store.save(force_insert=True)
-        return "created"
-    changed = [name for name, value in values.items() if getattr(store, name) != value]
-    if not changed:
-        return "unchanged"
-    for name in changed:
-        setattr(store, name, values[name])
-    store.full_clean()
-    store.save(update_fields=[*changed, "updated_at"])
-    return "updated"
+    for spec in MARKETS.values():
+        market = market_for_country(spec.country)
+        store = stores[spec.store.code]
+        existed = ReturnPolicy.objects.filter(store=store, market=market).exists()
+        return_policy_create_default(store=store, market=market, actor=ACTOR)
+        outcomes["unchanged" if existed else "created"] += 1
+    return outcomes
 
 
 def demo_markets() -> list[tuple[str, str, str]]:

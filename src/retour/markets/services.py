@@ -27,9 +27,11 @@ def _event(
     return MarketEvent.objects.create(market=market, kind=kind, actor=actor, payload=payload)
 
 
-def _validate(instance: Market | MarketCountry, *, exclude: Sequence[str] = ()) -> None:
+def _validate(
+    instance: Market | MarketCountry, *, exclude: Sequence[str] = (), validate_unique: bool = True
+) -> None:
     try:
-        instance.full_clean(exclude=list(exclude))
+        instance.full_clean(exclude=list(exclude), validate_unique=validate_unique)
     except ValidationError as error:
         errors = {
             field: [str(m) for m in messages] for field, messages in error.message_dict.items()
@@ -63,7 +65,9 @@ def _assign_new_country(
     if MarketCountry.objects.filter(country=country).exists():
         raise CountryAlreadyAssigned(extra={"country": country})
     row = MarketCountry(market=market, country=country)
-    _validate(row, exclude=["market"])
+    # Uniqueness is the database's to decide (below): a check here would race a concurrent
+    # insert and surface as "invalid market" instead of "already assigned".
+    _validate(row, exclude=["market"], validate_unique=False)
     try:
         # The savepoint keeps the caller's transaction usable if a concurrent insert won.
         with transaction.atomic():

@@ -149,6 +149,14 @@ class ReturnPolicyVersion(AppendOnlyModel):
         _("store credit bonus (basis points)"), default=0, validators=[MaxValueValidator(BPS_MAX)]
     )
     advance_exchange_allowed = models.BooleanField(_("advance exchange allowed"), default=False)
+    auto_approve_eligible = models.BooleanField(
+        _("approve eligible requests at once"),
+        default=False,
+        help_text=_(
+            "A buyer's request that passes every eligibility rule is approved without waiting "
+            "for an agent. Requests needing review or failing a rule still go to a person."
+        ),
+    )
     withdrawal_information_given = models.BooleanField(
         _("withdrawal information given"),
         default=True,

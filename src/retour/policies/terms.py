@@ -47,6 +47,7 @@ TERM_FIELDS = (
     "excluded_categories",
     "store_credit_bonus_bps",
     "advance_exchange_allowed",
+    "auto_approve_eligible",
     "withdrawal_information_given",
     "return_policy_displayed",
     "return_cost_disclosed",
@@ -78,6 +79,7 @@ class PolicyTerms:
     excluded_categories: tuple[str, ...] = field(default=())
     store_credit_bonus_bps: int = 0
     advance_exchange_allowed: bool = False
+    auto_approve_eligible: bool = False
     withdrawal_information_given: bool = True
     return_policy_displayed: bool = False
     return_cost_disclosed: bool = True
@@ -160,7 +162,11 @@ def validate_terms(terms: PolicyTerms, *, known_categories: Sequence[str] | None
         errors.setdefault("return_methods", []).append("allow at least one return method")
     if known_categories is not None:
         _subset(errors, "excluded_categories", terms.excluded_categories, set(known_categories))
-    for name in ("advance_exchange_allowed", "withdrawal_information_given"):
+    for name in (
+        "advance_exchange_allowed",
+        "auto_approve_eligible",
+        "withdrawal_information_given",
+    ):
         if not isinstance(getattr(terms, name), bool):
             errors[name] = ["must be true or false"]
     if errors:

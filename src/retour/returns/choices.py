@@ -39,6 +39,15 @@ CASE_TERMINAL_STATUSES = frozenset(
 )
 
 
+class CaseTrack(models.TextChoices):
+    """Which rules a return is judged by (the market regime's track of its lines)."""
+
+    STATUTORY_WITHDRAWAL = "statutory_withdrawal", _("Statutory withdrawal")
+    GOODWILL_POLICY = "goodwill_policy", _("Goodwill policy")
+    FAULT_CLAIM = "fault_claim", _("Fault or guarantee claim")
+    MIXED = "mixed", _("Mixed: see each line")  # the lines are on different tracks
+
+
 class Channel(models.TextChoices):
     PORTAL = "portal", _("Customer portal")
     STAFF = "staff", _("Back office")

@@ -10,7 +10,10 @@ short read-decide-write of one command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
+from django.db.models import Model, QuerySet
 
 from retour.returns.models import (
     Claim,
@@ -40,6 +43,8 @@ CASE_FIELDS = (
     "currency",
     "version",
 )
+# Line columns no command reads; a deferred column still loads if read.
+_LINE_DEFERRED = ("unit_basis", "customer_comment", "created_at")
 
 
 # Plain SQL: every quantity command starts here, and the ORM's compilation of this query cost
@@ -64,24 +69,35 @@ def order_ledgers(order_id: int) -> list[OrderLineLedger]:
 
 
 def case(case_id: int) -> ReturnCase:
-    return ReturnCase.objects.select_for_update().only(*CASE_FIELDS).get(pk=case_id)
+    rows = _run(
+        "case",
+        lambda key: ReturnCase.objects.select_for_update().only(*CASE_FIELDS).filter(pk=key),
+        case_id,
+    )
+    if not rows:
+        raise ReturnCase.DoesNotExist("ReturnCase matching query does not exist.")
+    return rows[0]
 
 
 def case_lines(case_id: int) -> list[ReturnLine]:
     """The lines of a case, read after locking the case (which guards them), by order line."""
-    return list(
-        ReturnLine.objects.filter(case_id=case_id)
-        .defer("unit_basis", "customer_comment", "created_at")
-        .order_by("order_line_id")
+    return _run(
+        "case_lines",
+        lambda key: (
+            ReturnLine.objects.filter(case_id=key).defer(*_LINE_DEFERRED).order_by("order_line_id")
+        ),
+        case_id,
     )
 
 
 def claim_lines(claim_id: int) -> list[ClaimLine]:
     """The lines of a claim, read after locking the claim, by order line."""
-    return list(
-        ClaimLine.objects.filter(claim_id=claim_id)
-        .defer("unit_basis", "customer_comment", "created_at")
-        .order_by("order_line_id")
+    return _run(
+        "claim_lines",
+        lambda key: (
+            ClaimLine.objects.filter(claim_id=key).defer(*_LINE_DEFERRED).order_by("order_line_id")
+        ),
+        claim_id,
     )
 
 
@@ -91,3 +107,24 @@ def claim(claim_id: int) -> Claim:
 
 def exchange(exchange_id: int) -> Exchange:
     return Exchange.objects.select_for_update().get(pk=exchange_id)
+
+
+# Compiling a queryset cost the ORM several times what running it did, and the reads above
+# start every command: each is compiled once per database vendor and then run as a raw query,
+# which still converts the values and leaves the columns out of the SELECT deferred.
+_compiled: dict[tuple[str, str], tuple[type[Model], str]] = {}
+_PLACEHOLDER = -1
+
+
+def _run(name: str, build: Callable[[int], QuerySet], key: int) -> list:
+    """Run the queryset `build(key)` (which filters on that one integer), compiled once."""
+    cache_key = (connection.vendor, name)
+    compiled = _compiled.get(cache_key)
+    if compiled is None:
+        queryset = build(_PLACEHOLDER)
+        sql, params = queryset.query.sql_with_params()
+        if params != (_PLACEHOLDER,):
+            raise ValueError(f"{name}: the query must take exactly one parameter, not {params}")
+        compiled = _compiled[cache_key] = (queryset.model, sql)
+    model, sql = compiled
+    return list(model._default_manager.raw(sql, [key]))

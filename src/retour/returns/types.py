@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from retour.returns.choices import EligibilitySeverity
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,24 +17,6 @@ class LineRequest:
     resolution: str | None = None  # defaults to the case's requested resolution
     exchange_variant_id: int | None = None
     serials: Sequence[str] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class EligibilityResult:
-    """One rule's verdict, as the policies app will produce it and as the case snapshots it."""
-
-    code: str
-    eligible: bool
-    severity: str = EligibilitySeverity.REJECT
-    message: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "eligible": self.eligible,
-            "severity": str(self.severity),
-            "message": str(self.message),
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from retour.catalog.models import Variant
 from retour.core.fields import CurrencyField
 from retour.core.models import TimeStampedModel
+from retour.markets.models import Market
 from retour.orders.models import Customer, Order, OrderLine
-from retour.returns.choices import CaseStatus, Channel, Resolution, ReturnMethod
+from retour.policies.models import ReturnPolicyVersion
+from retour.returns.choices import CaseStatus, CaseTrack, Channel, Resolution, ReturnMethod
 
 
 class ReturnCase(TimeStampedModel):
@@ -32,6 +34,51 @@ class ReturnCase(TimeStampedModel):
     )
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="return_cases"
+    )
+    # Resolved from the order's destination country when the case is created; empty only on
+    # cases written before markets existed.
+    market = models.ForeignKey(
+        Market,
+        verbose_name=_("market"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="return_cases",
+    )
+    # The policy version the case was judged by at submission (versions are immutable, so
+    # later edits of the policy never change how this case was judged).
+    policy_version = models.ForeignKey(
+        ReturnPolicyVersion,
+        verbose_name=_("policy version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="return_cases",
+    )
+    track = models.CharField(
+        _("track"),
+        max_length=24,
+        choices=CaseTrack.choices,
+        blank=True,
+        help_text=_("Statutory withdrawal, goodwill policy or fault claim; set at submission."),
+    )
+    withdraw_by = models.DateTimeField(
+        _("statutory withdrawal deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The earliest end of the statutory withdrawal period over the lines."),
+    )
+    ship_back_by = models.DateTimeField(
+        _("ship back by"),
+        null=True,
+        blank=True,
+        help_text=_("The end of the buyer's day by which the goods must be sent."),
+    )
+    refund_due_by = models.DateTimeField(
+        _("refund due by"),
+        null=True,
+        blank=True,
+        help_text=_("The latest lawful refund date, where the law sets one."),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     created_by = models.ForeignKey(
@@ -63,9 +110,9 @@ class ReturnCase(TimeStampedModel):
     )
     eligibility_snapshot = models.JSONField(
         _("eligibility results"),
-        default=list,
+        default=dict,
         blank=True,
-        help_text=_("The rule results at evaluation: code, eligible, severity, message."),
+        help_text=_("The evaluation at submission (policies' EligibilityResult.snapshot())."),
     )
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -158,8 +205,8 @@ class ReturnLine(TimeStampedModel):
     quantity_rejected = models.PositiveIntegerField(_("rejected"), default=0)
     quantity_refunded = models.PositiveIntegerField(_("refunded"), default=0)
     quantity_exchanged = models.PositiveIntegerField(_("exchanged"), default=0)
-    # A plain code until the reasons taxonomy (policies) arrives; it will become a foreign key
-    # to a leaf ReturnReason with the same codes.
+    # A `policies.ReturnReason` code, checked to be an active leaf of kind "return" when chosen
+    # (P3). A plain code rather than a foreign key: a retired reason stays on old cases.
     reason_code = models.CharField(_("reason"), max_length=64)
     customer_comment = models.TextField(_("customer comment"), blank=True)
     resolution = models.CharField(_("resolution"), max_length=20, choices=Resolution.choices)

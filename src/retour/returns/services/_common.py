@@ -11,6 +11,7 @@ from django.db import IntegrityError, models, transaction
 from retour.core.actors import Actor
 from retour.core.events import NewEvent, record_events
 from retour.core.models import DomainEvent
+from retour.core.rows import insert_row, update_row
 from retour.core.transitions import TransitionTable
 from retour.returns.choices import Channel
 from retour.returns.exceptions import (
@@ -122,7 +123,7 @@ def save_with_event(
         update_fields.add(stamp)
     obj.version += 1
     obj.updated_at = now
-    obj.save(update_fields=sorted(update_fields))
+    update_row(obj, sorted(update_fields), transaction.get_connection())
     return record_event(
         aggregate_type=aggregate_type,
         aggregate_id=obj.pk,
@@ -171,8 +172,9 @@ def insert_numbered(obj: models.Model, *, prefix: str, attempts: int = 5) -> Non
     for attempt in range(attempts):
         obj.number = generate_number(prefix)
         try:
+            # The savepoint lets PostgreSQL carry on after a collision.
             with transaction.atomic():
-                obj.save(force_insert=True)
+                insert_row(obj, transaction.get_connection())
             return
         except IntegrityError:
             collided = model.objects.filter(number=obj.number).exists()
@@ -199,6 +201,6 @@ def save_lines(lines: Sequence, fields: Sequence[str], now: datetime) -> None:
     for line in lines:
         line.updated_at = now
     if len(lines) == 1:
-        lines[0].save(update_fields=[*fields, "updated_at"])
+        update_row(lines[0], [*fields, "updated_at"], transaction.get_connection())
     else:
         type(lines[0]).objects.bulk_update(lines, [*fields, "updated_at"])

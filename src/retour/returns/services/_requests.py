@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from retour.catalog.models import Variant
 from retour.orders.models import Order, OrderLine
@@ -49,9 +49,16 @@ def validate_line_requests(
             raise InvalidExchangeVariant(extra={"order_line_id": request.order_line_id})
 
 
-def order_lines_of(order: Order, lines: Sequence[LineRequest]) -> dict[int, OrderLine]:
+def order_lines_of(
+    order: Order, lines: Sequence[LineRequest], *, known: Mapping[int, OrderLine] | None = None
+) -> dict[int, OrderLine]:
+    """The requested lines of `order` (from `known`, the order's lines when already read)."""
     wanted = {request.order_line_id for request in lines}
-    found = {line.pk: line for line in OrderLine.objects.filter(order_id=order.pk, pk__in=wanted)}
+    if known is not None:
+        found = {pk: known[pk] for pk in wanted if pk in known}
+    else:
+        rows = OrderLine.objects.filter(order_id=order.pk, pk__in=wanted)
+        found = {line.pk: line for line in rows}
     missing = sorted(wanted - set(found))
     if missing:
         raise UnknownLine(extra={"order_line_ids": missing})

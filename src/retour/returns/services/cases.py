@@ -16,12 +16,7 @@ from django.utils import timezone
 from retour.core.actors import Actor
 from retour.orders.models import Order
 from retour.returns import events, lock_objects
-from retour.returns.choices import (
-    CaseStatus,
-    Channel,
-    EligibilitySeverity,
-    MovementKind,
-)
+from retour.returns.choices import CaseStatus, MovementKind
 from retour.returns.exceptions import (
     CaseNotSettled,
     NoLines,
@@ -43,6 +38,7 @@ from retour.returns.services._common import (
     require_reason,
     require_staff,
     save_lines,
+    save_with_event,
 )
 from retour.returns.services._requests import (
     new_line,
@@ -50,10 +46,17 @@ from retour.returns.services._requests import (
     validate_exchange_variants,
     validate_line_requests,
 )
+from retour.returns.services.eligibility import (
+    case_market,
+    judge_submission,
+    order_lines_for_facts,
+    require_selectable_reasons,
+    snapshot_failed,
+)
 from retour.returns.services.exchanges import cancel_live_exchanges
 from retour.returns.services.ledger import OrderLedgers, lock_order_ledgers
 from retour.returns.transitions import CASE_TRANSITIONS
-from retour.returns.types import EligibilityResult, LineRequest
+from retour.returns.types import LineRequest
 
 
 def case_create(
@@ -67,16 +70,24 @@ def case_create(
     submit: bool = True,
     idempotency_key: str | None = None,
     destination: str = "",
+    override_reason: str = "",
 ) -> ReturnCase:
-    """Create a return for `order` and submit it, reserving the requested units (Q1).
+    """Create a return for `order` and submit it: judge it (see `case_submit`) and reserve the
+    requested units (Q1) unless it is rejected.
 
-    With `submit=False` the case stays a draft and reserves nothing. With an `idempotency_key`,
-    a repeat of the same request (a double click, a client retry) returns the first case.
+    With `submit=False` the case stays a draft, judged and reserving nothing until submitted.
+    With an `idempotency_key`, a repeat of the same request (a double click, a client retry)
+    returns the first case. Refused, changing nothing: an order to a country no market covers
+    (`markets.no_market_for_country`), a reason that is not an active leaf of kind "return"
+    (`policies.reason_not_selectable`).
     """
     require_access(actor, order.customer_id)
     validate_line_requests(lines, requested_resolution, return_method, channel)
+    require_selectable_reasons(request.reason_code for request in lines)
+    market = case_market(order)
     # Order lines and variants do not change under a return: read them before locking.
-    order_lines = order_lines_of(order, lines)
+    facts_lines = order_lines_for_facts(order) if submit else None
+    order_lines = order_lines_of(order, lines, known=facts_lines)
     validate_exchange_variants(lines, order_lines)
     now = timezone.now()
     with transaction.atomic():
@@ -89,56 +100,88 @@ def case_create(
             if existing is not None:
                 ledgers.flush(event=None, occurred_at=now)
                 return existing
-        if submit:
-            for request in lines:
-                ledgers.require_returnable(request.order_line_id, request.quantity)
-        status = CaseStatus.SUBMITTED if submit else CaseStatus.DRAFT
         case = ReturnCase(
             order_id=order.pk,
             customer_id=order.customer_id,
+            market_id=market.pk,
             channel=channel or default_channel(actor),
             created_by_id=actor.id if actor.is_staff else None,
-            status=status,
+            status=CaseStatus.DRAFT,
             requested_resolution=requested_resolution,
             return_method=return_method,
             destination=destination,
             currency=order.presentment_currency,
             idempotency_key=idempotency_key or None,
             version=1,
-            submitted_at=now if submit else None,
         )
+        new_lines = [
+            new_line(case, request, order_lines[request.order_line_id]) for request in lines
+        ]
+        payload = {}
+        reason = ""
+        if submit:
+            for line in new_lines:
+                ledgers.require_returnable(line.order_line_id, line.quantity_requested)
+            evaluation = judge_submission(
+                case, order, market, new_lines, facts_lines, ledgers, actor, now, override_reason
+            )
+            payload = evaluation.payload
+            reason = evaluation.reason
+            case.status = evaluation.decision.status
+            case.submitted_at = now
+            setattr(case, ReturnCase.STATUS_TIMESTAMPS[case.status], now)
+            if case.status == CaseStatus.REJECTED:
+                for line in new_lines:
+                    line.quantity_released = line.quantity_requested
         insert_numbered(case, prefix=CASE_PREFIX)
-        created = ReturnLine.objects.bulk_create(
-            [new_line(case, request, order_lines[request.order_line_id]) for request in lines]
-        )
+        created = ReturnLine.objects.bulk_create(new_lines)
         event = record_event(
             aggregate_type=CASE,
             aggregate_id=case.pk,
             event_type=events.CASE_SUBMITTED if submit else events.CASE_CREATED,
             actor=actor,
             from_status="",
-            to_status=status,
+            to_status=case.status,
+            reason=reason,
             now=now,
-            payload=_lines_payload(created, "quantity_requested"),
+            payload=_lines_payload(created, "quantity_requested") | payload,
         )
-        if submit:
+        if submit and case.status != CaseStatus.REJECTED:
             _reserve(ledgers, created)
         ledgers.flush(event=event, occurred_at=now)
     return case
 
 
 def case_submit(
-    *, case: ReturnCase, actor: Actor, expected_version: int | None = None
+    *,
+    case: ReturnCase,
+    actor: Actor,
+    expected_version: int | None = None,
+    override_reason: str = "",
 ) -> ReturnCase:
-    """Submit a draft: reserve its requested units on the ledger (Q1)."""
+    """Submit a draft: judge it and reserve its requested units (Q1) unless it is rejected.
+
+    The request is evaluated per line under the policy version in force now for the order's
+    store and market (`returns.services.eligibility`); the case keeps that version, the track,
+    the deadlines in the buyer's zone and the snapshot of every rule's verdict. Then: eligible →
+    pending review (approved at once when a staff member submits); a `review` → pending review;
+    a `reject` → rejected for buyers and automations, while a staff member must give an
+    `override_reason` (recorded with their name) to approve it instead. One event either way.
+    """
     require_access(actor, case.customer_id)
-    # A draft's lines never change, so their order lines can be read before locking.
-    order_line_ids = set(
-        ReturnLine.objects.filter(case_id=case.pk).values_list("order_line_id", flat=True)
+    # A draft's lines never change, so they can be read before locking.
+    draft_lines = list(
+        ReturnLine.objects.filter(case_id=case.pk).values_list("order_line_id", "reason_code")
     )
+    require_selectable_reasons(code for _line, code in draft_lines)
+    order = Order.objects.select_related("store").get(pk=case.order_id)
+    market = case.market if case.market_id else case_market(order)
+    facts_lines = order_lines_for_facts(order)
     now = timezone.now()
     with transaction.atomic():
-        ledgers = lock_order_ledgers(case.order_id, order_line_ids=order_line_ids)
+        ledgers = lock_order_ledgers(
+            case.order_id, order_line_ids={line for line, _code in draft_lines}
+        )
         case = lock_objects.case(case.pk)
         check_version(case, expected_version)
         CASE_TRANSITIONS.check("submit", case.status)
@@ -147,57 +190,27 @@ def case_submit(
             raise NoLines()
         for line in lines:
             ledgers.require_returnable(line.order_line_id, line.quantity_requested)
-        event = apply_change(
-            case,
-            **case_change("submit", events.CASE_SUBMITTED, actor, now),
-            to_status=CaseStatus.SUBMITTED,
-            payload=_lines_payload(lines, "quantity_requested"),
+        evaluation = judge_submission(
+            case, order, market, lines, facts_lines, ledgers, actor, now, override_reason
         )
-        _reserve(ledgers, lines)
-        ledgers.flush(event=event, occurred_at=now)
-    return case
-
-
-def case_evaluate(
-    *,
-    case: ReturnCase,
-    actor: Actor,
-    results: Sequence[EligibilityResult],
-    auto_approve: bool = False,
-) -> ReturnCase:
-    """Snapshot the eligibility rule results and decide: approved, pending review or rejected.
-
-    All pass → approved when `auto_approve`, else pending review. Any `review` result, or a
-    `reject` on a case staff created (rules are advisory for staff) → pending review. A `reject`
-    on a case the buyer created → rejected, releasing its units.
-    """
-    require_staff(actor)
-    snapshot = [result.as_dict() for result in results]
-    failed = [result for result in results if not result.eligible]
-    now = timezone.now()
-    with transaction.atomic():
-        ledgers = lock_order_ledgers(case.order_id)
-        case = lock_objects.case(case.pk)
-        CASE_TRANSITIONS.check("evaluate", case.status)
-        buyer_created = case.created_by_id is None and case.channel != Channel.STAFF
-        rejecting = [r for r in failed if r.severity == EligibilitySeverity.REJECT]
-        if rejecting and buyer_created:
-            target = CaseStatus.REJECTED
-        elif failed or not auto_approve:
-            target = CaseStatus.PENDING_REVIEW
+        case.market_id = market.pk
+        case.submitted_at = now
+        event = save_with_event(
+            case,
+            aggregate_type=CASE,
+            event_type=events.CASE_SUBMITTED,
+            actor=actor,
+            now=now,
+            from_status=case.status,
+            to_status=evaluation.decision.status,
+            reason=evaluation.reason,
+            payload=_lines_payload(lines, "quantity_requested") | evaluation.payload,
+            fields=[*evaluation.fields, "market", "submitted_at"],
+        )
+        if case.status == CaseStatus.REJECTED:
+            _release_outstanding(None, lines, now)
         else:
-            target = CaseStatus.APPROVED
-        case.eligibility_snapshot = snapshot
-        lines = lock_objects.case_lines(case.pk) if target == CaseStatus.REJECTED else []
-        event = apply_change(
-            case,
-            **case_change("evaluate", events.CASE_EVALUATED, actor, now),
-            to_status=target,
-            reason=", ".join(result.code for result in rejecting) if lines else "",
-            payload={"results": snapshot, "auto_approve": auto_approve},
-            fields=["eligibility_snapshot"],
-        )
-        _release_outstanding(ledgers, lines, now)
+            _reserve(ledgers, lines)
         ledgers.flush(event=event, occurred_at=now)
     return case
 
@@ -219,7 +232,7 @@ def case_approve(
         check_version(case, expected_version)
         CASE_TRANSITIONS.check("approve", case.status, CaseStatus.APPROVED)
         fields = []
-        if any(not result.get("eligible", True) for result in case.eligibility_snapshot):
+        if snapshot_failed(case.eligibility_snapshot):
             require_person(actor)
             if not override_reason.strip():
                 raise OverrideReasonRequired()

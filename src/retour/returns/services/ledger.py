@@ -12,9 +12,11 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from retour.core.models import DomainEvent
+from retour.core.rows import insert_row, update_row
 from retour.returns import lock_objects
 from retour.returns.choices import MovementKind
 from retour.returns.exceptions import InvalidQuantity, QuantityNotReturnable, UnknownLine
@@ -158,8 +160,9 @@ class OrderLedgers:
         fields = sorted({field for names in self._changed.values() for field in names})
         for row in changed_rows:
             row.updated_at = occurred_at
+        connection = transaction.get_connection()
         if len(changed_rows) == 1:
-            changed_rows[0].save(update_fields=[*fields, "version", "updated_at"])
+            update_row(changed_rows[0], [*fields, "version", "updated_at"], connection)
         else:
             OrderLineLedger.objects.bulk_update(changed_rows, [*fields, "version", "updated_at"])
         movements = []
@@ -167,7 +170,11 @@ class OrderLedgers:
             movement.event = event if with_event else None
             movement.occurred_at = occurred_at
             movements.append(movement)
-        QuantityMovement.objects.bulk_create(movements)
+        # One movement per command is the rule: a plain INSERT, not `bulk_create`'s compiling.
+        if len(movements) == 1:
+            insert_row(movements[0], connection)
+        else:
+            QuantityMovement.objects.bulk_create(movements)
         self._changed = {}
         self._movements = []
 
