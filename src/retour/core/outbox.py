@@ -123,7 +123,8 @@ def _deliver(message: OutboxMessage) -> str | None:
     """Run the message's handlers; return an error text, or None when all succeeded."""
     handlers = handlers_for(message.topic)
     if not handlers:
-        logger.info(
+        # One line per message would drown the log at INFO; failures are logged as warnings.
+        logger.debug(
             "core.outbox.delivered",
             extra={"message_id": message.pk, "topic": message.topic, "handlers": 0},
         )
@@ -139,7 +140,7 @@ def _deliver(message: OutboxMessage) -> str | None:
                 extra={"message_id": message.pk, "topic": message.topic},
             )
             return f"{type(error).__name__}: {error}"
-    logger.info(
+    logger.debug(
         "core.outbox.delivered",
         extra={"message_id": message.pk, "topic": message.topic, "handlers": len(handlers)},
     )
