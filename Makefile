@@ -50,7 +50,7 @@ migrations: $(STAMP)
 	DEBUG=true $(BIN)/retour makemigrations --check --dry-run
 
 messages: $(STAMP)
-	cd src/retour && DEBUG=true ../../$(BIN)/retour makemessages $(foreach l,zh_Hans de fr es ja pt_BR,-l $(l)) --no-obsolete
+	cd src/retour && DEBUG=true ../../$(BIN)/retour makemessages $(foreach l,zh_Hans de fr es ja pt_BR,-l $(l)) --no-obsolete --ignore "static/*"
 	cd src/retour && DEBUG=true ../../$(BIN)/retour compilemessages
 
 clean:
