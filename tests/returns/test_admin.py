@@ -64,3 +64,18 @@ def test_nothing_can_be_added_or_deleted(admin_client, records):
         admin_client.get(reverse("admin:returns_returncase_delete", args=[case.pk])).status_code
         == 403
     )
+
+
+def test_case_list_shows_market_and_track_and_filters_by_them(admin_client, records):
+    case, _claim = records
+    url = reverse("admin:returns_returncase_changelist")
+    body = admin_client.get(
+        url, {"track": case.track, "market__id__exact": case.market_id}
+    ).content.decode()
+    assert case.number in body
+    assert str(case.market) in body
+    assert str(case.get_track_display()) in body
+    other_track = next(
+        value for value, _label in type(case).track.field.choices if value != case.track
+    )
+    assert case.number not in admin_client.get(url, {"track": other_track}).content.decode()

@@ -97,10 +97,20 @@ class ReturnLineInline(ReadOnlyInline):
 
 @admin.register(ReturnCase)
 class ReturnCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("number", "order", "customer", "status", "channel", "created_at")
-    list_filter = ("status", "channel", "requested_resolution", "return_method")
+    list_display = (
+        "number",
+        "order",
+        "customer",
+        "market",
+        "status",
+        "track",
+        "ship_back_by",
+        "channel",
+        "created_at",
+    )
+    list_filter = ("status", "track", "market", "channel", "requested_resolution", "return_method")
     search_fields = ("number", "order__number", "order__email", "customer__email")
-    list_select_related = ("order", "customer")
+    list_select_related = ("order", "customer", "market")
     date_hierarchy = "created_at"
     inlines = [ReturnLineInline]
     extra_readonly_fields = ("timeline",)
