@@ -13,6 +13,7 @@ from retour.policies.selectors import (
     return_reason_get,
     return_reason_get_selectable,
     return_reason_tree,
+    return_reasons_get_selectable,
 )
 from retour.policies.services import (
     return_reason_create,
@@ -219,3 +220,55 @@ def test_shipped_labels_cannot_be_overwritten_but_behaviour_can(shipped):
         "code": "defective",
         "changes": {"requires_evidence": ["photo", "video"]},
     }
+
+
+def test_choosing_several_reasons_at_once_refuses_exactly_as_one_by_one(shipped):
+    heading = return_reason_create(
+        actor=SYSTEM,
+        code="fit_detail",
+        labels={"en": "Fit"},
+        fault="customer",
+        parent=return_reason_get(code="size_fit"),
+        position=40,
+    )
+    return_reason_create(
+        actor=SYSTEM,
+        code="too_tight",
+        labels={"en": "Too tight"},
+        fault="customer",
+        parent=heading,
+        position=10,
+    )
+    ReturnReason.objects.filter(code="size_fit").update(active=False)
+    ReturnReason.objects.filter(code="better_price_elsewhere").update(active=False)
+    codes = [*ReturnReason.objects.values_list("code", flat=True), "no_such_reason"]
+
+    def outcome(select, **kwargs):
+        try:
+            return select(**kwargs).code
+        except (ReasonNotFound, ReasonNotSelectable) as refused:
+            return (refused.code, refused.extra)
+
+    def one_of_batch(*, code, kind):
+        return return_reasons_get_selectable(codes=[f" {code}"], kind=kind)[code]
+
+    for kind in ("return", None):
+        for code in codes:
+            alone = outcome(return_reason_get_selectable, code=code, kind=kind)
+            assert outcome(one_of_batch, code=code, kind=kind) == alone, code
+
+    assert outcome(return_reason_get_selectable, code="too_tight") == (
+        "policies.reason_not_selectable",
+        {"code": "too_tight", "why": "retired_parent"},
+    )
+    chosen = return_reasons_get_selectable(codes=["not_as_described", "colour_differs"])
+    assert sorted(chosen) == ["colour_differs", "not_as_described"]
+    # The first refused code in sorted order is the one reported.
+    with pytest.raises(ReasonNotSelectable) as refused:
+        return_reasons_get_selectable(
+            codes=["too_tight", "size_too_small", "better_price_elsewhere"]
+        )
+    assert refused.value.extra == {"code": "better_price_elsewhere", "why": "retired"}
+    with pytest.raises(ReasonNotFound) as missing:
+        return_reasons_get_selectable(codes=["too_tight", "no_such_reason"])
+    assert missing.value.extra == {"code": "no_such_reason"}

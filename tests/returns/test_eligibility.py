@@ -8,12 +8,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from retour.core.actors import Actor
 from retour.core.exceptions import ApplicationError
 from retour.core.models import DomainEvent
 from retour.markets.regimes.dates import add_days, end_of_day, local_date, roll_past_weekend
-from retour.policies.models import ReturnReason
+from retour.policies.models import ReturnPolicyVersion, ReturnReason
 from retour.policies.selectors import return_policy_get
 from retour.policies.services import return_policy_update
 from retour.policies.terms import policy_terms
@@ -127,6 +128,39 @@ def test_an_unselectable_reason_is_refused_and_changes_nothing(db, code, why):
 
     assert refused.value.code == "policies.reason_not_selectable"
     assert refused.value.extra == {"code": code, "why": why}
+    assert snapshot() == before
+
+
+def test_a_reason_under_a_retired_heading_is_refused_and_changes_nothing(db):
+    order = shipped_order((1,))
+    (line,) = order_lines(order)
+    ReturnReason.objects.filter(code="changed_mind").update(active=False)
+    before = snapshot()
+
+    with pytest.raises(ApplicationError) as refused:
+        services.case_create(
+            order=order,
+            actor=buyer_of(order),
+            lines=[LineRequest(line.pk, 1, "no_longer_needed")],
+            requested_resolution=Resolution.REFUND,
+            return_method=ReturnMethod.LABEL,
+        )
+
+    assert refused.value.code == "policies.reason_not_selectable"
+    assert refused.value.extra == {"code": "no_longer_needed", "why": "retired_parent"}
+    assert snapshot() == before
+
+
+def test_a_store_without_a_policy_in_force_is_refused_and_changes_nothing(db):
+    order = shipped_order((1,))
+    ReturnPolicyVersion.objects.update(effective_from=timezone.now() + dt.timedelta(days=1))
+    before = snapshot()
+
+    with pytest.raises(ApplicationError) as refused:
+        submit_case(order, buyer_of(order))
+
+    assert refused.value.code == "policies.policy_not_found"
+    assert refused.value.extra["market"] == "de"
     assert snapshot() == before
 
 

@@ -6,10 +6,11 @@ page, so these selectors take no actor.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from retour.catalog.models import Category
 from retour.markets.models import Market
@@ -71,6 +72,26 @@ def return_policy_version_at(*, store: Store, market: Market, at: datetime) -> R
             extra={"store": store.code, "market": market.code, "at": at.isoformat()}
         )
     return version
+
+
+def return_policy_version_in_force(
+    *, store_id: int, at: datetime, market_id: int | None = None, country: str = ""
+) -> ReturnPolicyVersion | None:
+    """The version in force at `at` for the store and a market given by id or by one of its
+    countries, with its policy and market in the same query; None when there is none.
+
+    For hot paths that already hold the ids (a submission): one query instead of the market's
+    and the version's. The caller turns None into the precise refusal
+    (`markets.no_market_for_country` or `policies.policy_not_found`) with the selectors above.
+    """
+    versions = ReturnPolicyVersion.objects.select_related("policy__market").filter(
+        policy__store_id=store_id, effective_from__lte=at
+    )
+    if market_id is not None:
+        versions = versions.filter(policy__market_id=market_id)
+    else:
+        versions = versions.filter(policy__market__countries__country=country.strip().upper())
+    return versions.order_by("-effective_from", "-number").first()
 
 
 def return_policy_version_for_order(*, order: Order, at: datetime) -> ReturnPolicyVersion:
@@ -164,6 +185,48 @@ def return_reason_get_selectable(*, code: str, kind: str | None = None) -> Retur
     if why is not None:
         raise ReasonNotSelectable(extra={"code": code, "why": why})
     return reason
+
+
+def return_reasons_get_selectable(
+    *, codes: Iterable[str], kind: str | None = None
+) -> dict[str, ReturnReason]:
+    """`return_reason_get_selectable` for several codes at once, by code (stripped).
+
+    The same checks and refusals, the first refused code in sorted order raising; the reasons,
+    whether they have sub-reasons and their parents come in one query (a deeper heading costs
+    one more per level).
+    """
+    wanted = sorted({code.strip() for code in codes})
+    rows = {
+        reason.code: reason
+        for reason in ReturnReason.objects.select_related("parent")
+        .filter(code__in=wanted)
+        .annotate(has_children=Exists(ReturnReason.objects.filter(parent_id=OuterRef("pk"))))
+    }
+    for code in wanted:
+        reason = rows.get(code)
+        if reason is None:
+            raise ReasonNotFound(extra={"code": code})
+        why = None
+        if not reason.active:
+            why = "retired"
+        elif reason.has_children:
+            why = "not_a_leaf"
+        elif not _parents_active(reason):
+            why = "retired_parent"
+        elif kind is not None and reason.kind != kind:
+            why = "wrong_kind"
+        if why is not None:
+            raise ReasonNotSelectable(extra={"code": code, "why": why})
+    return rows
+
+
+def _parents_active(reason: ReturnReason) -> bool:
+    """`_ancestors_active` starting from the parent already read with `reason`."""
+    parent = reason.parent
+    if parent is None:
+        return True
+    return parent.active and _ancestors_active(parent)
 
 
 def return_reason_tree(*, kind: str | None = ReasonKind.RETURN) -> tuple[ReasonNode, ...]:

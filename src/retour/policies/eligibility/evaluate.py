@@ -2,13 +2,14 @@
 
 For each line: the regime gives the track and the statutory deadlines; the policy's window is
 computed from its own anchor; the more generous end wins where the statutory right applies;
-then every rule of the registry runs. The only reads are the chosen reasons and the names of
-excluded categories; everything else comes from the facts the caller filled.
+then every rule of the registry runs. The only reads are the chosen reasons (unless the caller
+passes them) and the names of excluded categories; everything else comes from the facts the
+caller filled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -108,8 +109,13 @@ def _resolutions(terms: PolicyTerms, reason: ReasonFacts, track: str) -> tuple[s
     return tuple(offered)
 
 
-def _reasons(codes: set[str]) -> dict[str, ReasonFacts]:
-    rows = {reason.code: reason for reason in ReturnReason.objects.filter(code__in=codes)}
+def _reasons(
+    codes: set[str], known: Mapping[str, ReturnReason] | None = None
+) -> dict[str, ReasonFacts]:
+    known = known or {}
+    rows = {code: known[code] for code in codes if code in known}
+    if unread := codes - rows.keys():
+        rows |= {reason.code: reason for reason in ReturnReason.objects.filter(code__in=unread)}
     missing = sorted(codes - rows.keys())
     if missing:
         raise ReasonNotFound(extra={"code": missing[0]})
@@ -124,6 +130,7 @@ def eligibility_evaluate(
     line_facts_list: Sequence[LineFacts],
     channel: str,
     at: datetime,
+    reasons: Mapping[str, ReturnReason] | None = None,
 ) -> EligibilityResult:
     """Judge each line of a request under the market's law and the policy version.
 
@@ -131,7 +138,8 @@ def eligibility_evaluate(
     enforces a `reject` for buyers and treats it as advisory for staff (with an override
     reason). Reasons are read by code whether active or not, so that a case can be evaluated
     again after its reason was retired; choosing one is checked by
-    `return_reason_get_selectable` when the buyer picks it.
+    `return_reason_get_selectable` when the buyer picks it. `reasons` (by code) are reasons
+    the caller has just read, so that they are not read again; codes missing from it are read.
     """
     require_aware(at, "at")
     if policy_version.policy.market_id != market.pk:
@@ -142,7 +150,7 @@ def eligibility_evaluate(
     regime = market_regime(market)
     time_zone = zone(order_facts.time_zone or market.time_zone)
     requested_at = order_facts.requested_at or at
-    reasons = _reasons({line.reason_code for line in line_facts_list})
+    reasons = _reasons({line.reason_code for line in line_facts_list}, reasons)
     excluded = set(terms.excluded_categories)
     names = category_names(
         sorted({code for line in line_facts_list for code in line.category_codes} & excluded)

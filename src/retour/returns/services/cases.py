@@ -49,6 +49,7 @@ from retour.returns.services._requests import (
 from retour.returns.services.eligibility import (
     case_market,
     judge_submission,
+    market_and_version,
     order_lines_for_facts,
     require_selectable_reasons,
     snapshot_failed,
@@ -83,13 +84,17 @@ def case_create(
     """
     require_access(actor, order.customer_id)
     validate_line_requests(lines, requested_resolution, return_method, channel)
-    require_selectable_reasons(request.reason_code for request in lines)
-    market = case_market(order)
+    reasons = require_selectable_reasons(request.reason_code for request in lines)
+    now = timezone.now()
+    version = None
+    if submit:
+        market, version = market_and_version(order, at=now)
+    else:
+        market = case_market(order)
     # Order lines and variants do not change under a return: read them before locking.
     facts_lines = order_lines_for_facts(order) if submit else None
     order_lines = order_lines_of(order, lines, known=facts_lines)
     validate_exchange_variants(lines, order_lines)
-    now = timezone.now()
     with transaction.atomic():
         # The ledger lock also serialises two submissions carrying the same idempotency key.
         ledgers = lock_order_ledgers(order.pk, order_line_ids=order_lines)
@@ -123,7 +128,17 @@ def case_create(
             for line in new_lines:
                 ledgers.require_returnable(line.order_line_id, line.quantity_requested)
             evaluation = judge_submission(
-                case, order, market, new_lines, facts_lines, ledgers, actor, now, override_reason
+                case,
+                order,
+                market,
+                new_lines,
+                facts_lines,
+                ledgers,
+                actor,
+                now,
+                override_reason,
+                version=version,
+                reasons=reasons,
             )
             payload = evaluation.payload
             reason = evaluation.reason
@@ -173,11 +188,11 @@ def case_submit(
     draft_lines = list(
         ReturnLine.objects.filter(case_id=case.pk).values_list("order_line_id", "reason_code")
     )
-    require_selectable_reasons(code for _line, code in draft_lines)
+    reasons = require_selectable_reasons(code for _line, code in draft_lines)
     order = Order.objects.select_related("store").get(pk=case.order_id)
-    market = case.market if case.market_id else case_market(order)
-    facts_lines = order_lines_for_facts(order)
     now = timezone.now()
+    market, version = market_and_version(order, at=now, market_id=case.market_id)
+    facts_lines = order_lines_for_facts(order)
     with transaction.atomic():
         ledgers = lock_order_ledgers(
             case.order_id, order_line_ids={line for line, _code in draft_lines}
@@ -191,7 +206,17 @@ def case_submit(
         for line in lines:
             ledgers.require_returnable(line.order_line_id, line.quantity_requested)
         evaluation = judge_submission(
-            case, order, market, lines, facts_lines, ledgers, actor, now, override_reason
+            case,
+            order,
+            market,
+            lines,
+            facts_lines,
+            ledgers,
+            actor,
+            now,
+            override_reason,
+            version=version,
+            reasons=reasons,
         )
         case.market_id = market.pk
         case.submitted_at = now

@@ -27,8 +27,12 @@ from retour.policies.eligibility import (
     order_facts_for,
 )
 from retour.policies.eligibility.gather import order_lines_with_deliveries
-from retour.policies.models import ReturnPolicyVersion
-from retour.policies.selectors import return_policy_version_at, return_reason_get_selectable
+from retour.policies.models import ReturnPolicyVersion, ReturnReason
+from retour.policies.selectors import (
+    return_policy_version_at,
+    return_policy_version_in_force,
+    return_reasons_get_selectable,
+)
 from retour.returns.choices import CaseStatus, CaseTrack
 from retour.returns.exceptions import OverrideReasonRequired
 from retour.returns.models import ReturnCase, ReturnLine
@@ -47,11 +51,28 @@ def case_market(order: Order) -> Market:
     return market_for_country(order.destination_country)
 
 
-def require_selectable_reasons(codes: Iterable[str]) -> None:
+def market_and_version(
+    order: Order, *, at: datetime, market_id: int | None = None
+) -> tuple[Market, ReturnPolicyVersion | None]:
+    """The case's market (`market_id`, else the one of the order's destination, as
+    `case_market`) and the policy version in force at `at` for it, read together; the version is
+    None when the store has no policy in force there (`evaluate_case_request` then refuses with
+    `policies.policy_not_found` at the point it always did)."""
+    version = return_policy_version_in_force(
+        store_id=order.store_id, at=at, market_id=market_id, country=order.destination_country
+    )
+    if version is not None:
+        return version.policy.market, version
+    if market_id is not None:
+        return Market.objects.get(pk=market_id), None
+    return case_market(order), None
+
+
+def require_selectable_reasons(codes: Iterable[str]) -> dict[str, ReturnReason]:
     """P3: every chosen reason is an active leaf of kind "return" (else
-    `policies.reason_not_selectable`, or `policies.reason_not_found`)."""
-    for code in sorted({code.strip() for code in codes}):
-        return_reason_get_selectable(code=code, kind=ReasonKind.RETURN)
+    `policies.reason_not_selectable`, or `policies.reason_not_found`). Returns them by code
+    (stripped), for the evaluation not to read them again."""
+    return return_reasons_get_selectable(codes=codes, kind=ReasonKind.RETURN)
 
 
 def order_lines_for_facts(order: Order) -> dict[int, OrderLine]:
@@ -80,11 +101,15 @@ def evaluate_case_request(
     order_lines: Mapping[int, OrderLine],
     ledgers: OrderLedgers,
     at: datetime,
+    version: ReturnPolicyVersion | None = None,
+    reasons: Mapping[str, ReturnReason] | None = None,
 ) -> tuple[ReturnPolicyVersion, EligibilityResult]:
     """Evaluate `lines` under the policy version in force at `at` for the order's store and
-    market. Call it under the ledger lock, before reserving: `quantity_returnable` is read
-    from the locked ledger."""
-    version = return_policy_version_at(store=order.store, market=market, at=at)
+    market (`version`, when the caller already read it for `at`). Call it under the ledger
+    lock, before reserving: `quantity_returnable` is read from the locked ledger. `reasons`
+    are the lines' reasons the caller already read (by code)."""
+    if version is None:
+        version = return_policy_version_at(store=order.store, market=market, at=at)
     all_lines = list(order_lines.values())
     order_facts = order_facts_for(
         order,
@@ -108,6 +133,7 @@ def evaluate_case_request(
         line_facts_list=line_facts,
         channel=case.channel,
         at=at,
+        reasons=reasons,
     )
     return version, result
 
@@ -227,6 +253,9 @@ def judge_submission(
     actor: Actor,
     now: datetime,
     override_reason: str = "",
+    *,
+    version: ReturnPolicyVersion | None = None,
+    reasons: Mapping[str, ReturnReason] | None = None,
 ) -> Evaluation:
     """Judge the request under the ledger lock and store the verdict on `case` (not saved).
 
@@ -241,6 +270,8 @@ def judge_submission(
         order_lines=facts_lines,
         ledgers=ledgers,
         at=now,
+        version=version,
+        reasons=reasons,
     )
     decision = decide(
         result,
