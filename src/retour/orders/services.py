@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from retour.core.actors import Actor
 from retour.core.events import NewEvent, record_events
+from retour.orders.exceptions import InvalidStore
 from retour.orders.importers.files import orders_import_file
 from retour.orders.importers.rejections import ImportSummary, Rejection
 from retour.orders.importers.service import orders_import_records
@@ -43,7 +45,8 @@ def store_upsert(
 ) -> StoreUpsert:
     """Create the store `code` or bring it in line with the values given (the order importer
     only looks stores up). Writes only what differs, with an `orders.store.*` event; an
-    unchanged store writes nothing. Invalid values raise Django's `ValidationError`."""
+    unchanged store writes nothing. Invalid values raise `orders.invalid_store` (with the errors
+    per field) and change nothing."""
     values = {
         "name": name,
         "platform": platform,
@@ -55,7 +58,7 @@ def store_upsert(
         store = Store.objects.select_for_update().filter(code=code).first()
         if store is None:
             store = Store(code=code, **values)
-            store.full_clean()
+            _validate(store)
             store.save(force_insert=True)
             _record(store, actor, "orders.store.created", sorted(values))
             return StoreUpsert(store, "created")
@@ -64,10 +67,20 @@ def store_upsert(
             return StoreUpsert(store, "unchanged")
         for field in changed:
             setattr(store, field, values[field])
-        store.full_clean()
+        _validate(store)
         store.save(update_fields=[*changed, "updated_at"])
         _record(store, actor, "orders.store.updated", changed)
         return StoreUpsert(store, "updated")
+
+
+def _validate(store: Store) -> None:
+    try:
+        store.full_clean()
+    except ValidationError as error:
+        errors = {
+            field: [str(m) for m in messages] for field, messages in error.message_dict.items()
+        }
+        raise InvalidStore(extra={"errors": errors}) from error
 
 
 def _record(store: Store, actor: Actor, event_type: str, fields: list[str]) -> None:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from retour.core.exceptions import NotFound
 from retour.markets.models import Market
 from retour.markets.selectors import market_get, market_language
-from retour.orders.models import Store
+from retour.orders.selectors import store_get
 from retour.policies.pages import PolicyPage, policy_page
 from retour.policies.selectors import return_policy_version_at
 
@@ -38,9 +38,7 @@ def _language(request: HttpRequest, market: Market) -> str:
 
 
 def _page(request: HttpRequest, store_code: str, market_code: str) -> tuple[PolicyPage, str]:
-    store = Store.objects.filter(code=store_code).first()
-    if store is None:
-        raise NotFound(extra={"store": store_code})
+    store = store_get(code=store_code)
     market = market_get(code=market_code)
     version = return_policy_version_at(store=store, market=market, at=timezone.now())
     language = _language(request, market)

@@ -68,11 +68,6 @@ class ReturnMethod(models.TextChoices):
     OWN_CARRIER = "own_carrier", _("Buyer's own carrier")
 
 
-class EligibilitySeverity(models.TextChoices):
-    REJECT = "reject", _("Reject")  # refuses a customer; staff may override with a reason
-    REVIEW = "review", _("Review")  # a person must decide
-
-
 class ClaimKind(models.TextChoices):
     DAMAGED = "damaged", _("Arrived damaged")
     MISSING = "missing", _("Missing from the parcel")

@@ -6,7 +6,7 @@ Shape for the returns core:
 - `EligibilityResult.failed`: every failed rule (which rules failed, on which line);
 - `EligibilityResult.override_needed`: a staff member approving must give a reason;
 - `EligibilityResult.results`: every rule result, flat (each has code, eligible, severity,
-  message and `as_dict()`), to store or to hand to `case_evaluate`;
+  message and `as_dict()`), for per-line display;
 - `EligibilityResult.snapshot()`: a JSON-safe dict of everything, to store on the case.
 """
 
