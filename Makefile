@@ -49,9 +49,15 @@ format: $(TEST_STAMP)
 migrations: $(STAMP)
 	DEBUG=true $(BIN)/retour makemigrations --check --dry-run
 
+# Each app keeps its own catalog (src/retour/<app>/locale), so work on one app never rewrites
+# another's; `config` holds the project-wide strings. Extract per folder, then compile them all.
+LANGUAGES := zh_Hans de fr es ja pt_BR
+CATALOG_DIRS := $(patsubst %/locale,%,$(wildcard src/retour/*/locale))
 messages: $(STAMP)
-	cd src/retour && DEBUG=true ../../$(BIN)/retour makemessages $(foreach l,zh_Hans de fr es ja pt_BR,-l $(l)) --no-obsolete --ignore "static/*"
-	cd src/retour && DEBUG=true ../../$(BIN)/retour compilemessages
+	set -e; for dir in $(CATALOG_DIRS); do \
+	  (cd $$dir && DEBUG=true $(abspath $(BIN))/retour makemessages $(foreach l,$(LANGUAGES),-l $(l)) --no-obsolete --no-location -v 0); \
+	done
+	cd src/retour && DEBUG=true $(abspath $(BIN))/retour compilemessages -v 0
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

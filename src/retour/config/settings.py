@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "retour.orders",
     "retour.policies",
     "retour.returns",
+    "retour.automation",
+    "retour.logistics",
+    "retour.payments",
+    "retour.receiving",
+    "retour.backoffice",
+    "retour.portal",
     "retour.demo",
 ]
 
@@ -150,7 +156,9 @@ LANGUAGES = [
     ("ja", _("Japanese")),
     ("pt-br", _("Brazilian Portuguese")),
 ]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its own catalog in <app>/locale (found by Django); the project-wide strings
+# of `config` (language names) live in config/locale.
+LOCALE_PATHS = [PACKAGE_DIR / "config" / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

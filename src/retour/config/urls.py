@@ -13,6 +13,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("policy/", include("retour.policies.urls")),
+    path("backoffice/", include("retour.backoffice.urls")),
+    path("webhooks/carriers/", include("retour.logistics.urls")),
+    path("webhooks/payments/", include("retour.payments.urls")),
+    # The buyer's portal owns the rest of the site's paths; it comes last.
+    path("", include("retour.portal.urls")),
 ]
 
 if settings.DEBUG:

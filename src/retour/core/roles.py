@@ -34,6 +34,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "markets": ("view",),
         "policies": ("view",),
         "returns": ("view", "add", "change"),
+        "automation": ("view",),
+        "logistics": ("view",),
+        "payments": ("view",),
+        "receiving": ("view",),
     },
     WAREHOUSE: {
         "catalog": ("view",),
@@ -41,12 +45,16 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "markets": ("view",),
         "policies": ("view",),
         "returns": ("view",),
+        "logistics": ("view",),
+        "receiving": ("view", "add", "change"),
     },
     FINANCE: {
         "orders": ("view",),
         "markets": ("view",),
         "policies": ("view",),
         "returns": ("view",),
+        "payments": ("view", "add", "change"),
+        "logistics": ("view",),
     },
     ADMIN: {
         "catalog": ("view", "add", "change", "delete"),
@@ -55,6 +63,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "policies": ("view", "add", "change"),
         "returns": ("view", "add", "change"),
         "auth": ("view", "add", "change"),
+        "automation": ("view", "add", "change"),
+        "logistics": ("view", "add", "change"),
+        "payments": ("view", "add", "change"),
+        "receiving": ("view", "add", "change"),
     },
     READ_ONLY: {
         "catalog": ("view",),
@@ -62,6 +74,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "markets": ("view",),
         "policies": ("view",),
         "returns": ("view",),
+        "automation": ("view",),
+        "logistics": ("view",),
+        "payments": ("view",),
+        "receiving": ("view",),
     },
 }
 

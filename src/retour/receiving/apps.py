@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReceivingConfig(AppConfig):
+    name = "retour.receiving"
+    label = "receiving"
+    verbose_name = _("Receiving")
