@@ -1,0 +1,9 @@
+"""The case page's receiving section (see the package docstring)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def panel(case: Any, user: Any) -> dict | None:
+    return None
