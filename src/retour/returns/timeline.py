@@ -230,3 +230,21 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any], Audience], str]] = {
     events.EXCHANGE_WRITTEN_OFF: _fixed(lambda: _("Goods not sent back were written off.")),
     events.EXCHANGE_CANCELED: _fixed(lambda: _("Exchange canceled.")),
 }
+
+
+def register_message(
+    event_type: str,
+    render: Callable[[Mapping[str, Any], Audience], str],
+    *,
+    internal: bool = False,
+) -> None:
+    """Let a higher app word its own events on a case's or claim's timeline.
+
+    Apps above returns (evidence, logistics, payments, receiving) record events on the case's
+    aggregate ("returns.case", case id) and call this from their AppConfig.ready; without it the
+    timeline would show the raw event type. `internal` hides the event's reason from the buyer.
+    """
+    global _INTERNAL_REASONS
+    _MESSAGES[event_type] = render
+    if internal:
+        _INTERNAL_REASONS = _INTERNAL_REASONS | {event_type}
