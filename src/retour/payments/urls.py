@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from retour.payments import views
 
 app_name = "payments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("stripe/", views.stripe_webhook, name="stripe_webhook"),
+    path("paypal/", views.paypal_webhook, name="paypal_webhook"),
+]
