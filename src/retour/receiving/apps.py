@@ -6,3 +6,8 @@ class ReceivingConfig(AppConfig):
     name = "retour.receiving"
     label = "receiving"
     verbose_name = _("Receiving")
+
+    def ready(self) -> None:
+        from retour.receiving.timeline import register_timeline_messages
+
+        register_timeline_messages()
