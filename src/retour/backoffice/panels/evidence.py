@@ -1,4 +1,4 @@
-"""The case page's evidence section (see the package docstring)."""
+"""The case page's evidence section: the files the buyer or staff attached to the return."""
 
 from __future__ import annotations
 
@@ -6,4 +6,10 @@ from typing import Any
 
 
 def panel(case: Any, user: Any) -> dict | None:
-    return None
+    if not user.has_perm("evidence.view_evidence"):
+        return None
+    try:
+        from retour.evidence.selectors import evidence_for_case
+    except ImportError:
+        return None
+    return {"files": list(evidence_for_case(case))}
