@@ -51,10 +51,13 @@ INSTALLED_APPS = [
     "retour.orders",
     "retour.policies",
     "retour.returns",
+    "retour.evidence",
     "retour.automation",
     "retour.logistics",
     "retour.payments",
     "retour.receiving",
+    "retour.buyers",
+    "retour.staff",
     "retour.backoffice",
     "retour.portal",
     "retour.demo",
@@ -181,6 +184,21 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "returns@localhost")
+
+# The buyer portal: the base of links in e-mails (status pages, one-time links), and the strict
+# lookup mode that sends a one-time link instead of opening the order at once.
+RETOUR_PUBLIC_URL = env_str("RETOUR_PUBLIC_URL", "")
+RETOUR_PORTAL_STRICT_LOOKUP = env_bool("RETOUR_PORTAL_STRICT_LOOKUP", False)
+
+# Carriers (logistics). Without an EasyPost key every lane uses the self-managed label.
+EASYPOST_API_KEY = env_str("EASYPOST_API_KEY", "")
+EASYPOST_API_BASE = env_str("EASYPOST_API_BASE", "")
+EASYPOST_TIMEOUT = env_int("EASYPOST_TIMEOUT", 20)
+EASYPOST_WEBHOOK_SECRET = env_str("EASYPOST_WEBHOOK_SECRET", "")
+AFTERSHIP_WEBHOOK_SECRET = env_str("AFTERSHIP_WEBHOOK_SECRET", "")
+LOGISTICS_LABEL_VALID_DAYS = env_int("LOGISTICS_LABEL_VALID_DAYS", 14)
+# Payment gateways are read by retour.payments.conf (STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET,
+# STRIPE_API_BASE, PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET, PAYPAL_API_BASE, PAYPAL_WEBHOOK_ID).
 
 # Security: strict by default outside debug; a TLS-terminating proxy sets the forwarded header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -25,8 +25,10 @@ ROLE_LABELS = {
     READ_ONLY: _("Read-only"),
 }
 
-# role -> {app_label: actions}; "*" means every model of the app. Apps that do not exist yet
-# are simply skipped, so the table can name them ahead of their issue.
+# role -> {app_label: actions}; an action is a codename prefix ("view" gives every view_*
+# permission of the app). Apps that do not exist yet are simply skipped, so the table can name
+# them ahead of their issue. "access" gives logistics.access_all_warehouses: every warehouse,
+# not only the user's memberships (warehouse operators stay scoped to theirs).
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     AGENT: {
         "catalog": ("view",),
@@ -35,7 +37,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "policies": ("view",),
         "returns": ("view", "add", "change"),
         "automation": ("view",),
-        "logistics": ("view",),
+        "evidence": ("view", "add"),
+        "logistics": ("view", "add", "change", "access"),
         "payments": ("view",),
         "receiving": ("view",),
     },
@@ -45,8 +48,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "markets": ("view",),
         "policies": ("view",),
         "returns": ("view",),
-        "logistics": ("view",),
+        "logistics": ("view", "change"),
         "receiving": ("view", "add", "change"),
+        "evidence": ("view", "add"),
     },
     FINANCE: {
         "orders": ("view",),
@@ -54,7 +58,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "policies": ("view",),
         "returns": ("view",),
         "payments": ("view", "add", "change"),
-        "logistics": ("view",),
+        "logistics": ("view", "access"),
+        "evidence": ("view",),
     },
     ADMIN: {
         "catalog": ("view", "add", "change", "delete"),
@@ -64,9 +69,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "returns": ("view", "add", "change"),
         "auth": ("view", "add", "change"),
         "automation": ("view", "add", "change"),
-        "logistics": ("view", "add", "change"),
+        "logistics": ("view", "add", "change", "access"),
         "payments": ("view", "add", "change"),
         "receiving": ("view", "add", "change"),
+        "evidence": ("view", "add"),
+        "staff": ("view", "change"),
     },
     READ_ONLY: {
         "catalog": ("view",),
@@ -75,9 +82,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "policies": ("view",),
         "returns": ("view",),
         "automation": ("view",),
-        "logistics": ("view",),
+        "logistics": ("view", "access"),
         "payments": ("view",),
         "receiving": ("view",),
+        "evidence": ("view",),
     },
 }
 

@@ -23,3 +23,26 @@ def load(stdout: Any = None) -> None:
         created = rules_install(default_rule_specs(enabled=True), actor=Actor.system("demo"))
     if stdout is not None:
         stdout.write(f"automation: {len(created)} default rules, {rates} exchange rates\n")
+
+
+def decide_queue(stdout: Any = None) -> None:
+    """Run the rules over the demo's waiting returns, as the portal does at submission, so the
+    back office shows decisions and their explanations (and some returns approved by a rule)."""
+    from retour.automation.models import Decision
+    from retour.automation.services import case_auto_decide
+    from retour.core.exceptions import ApplicationError
+    from retour.returns.choices import CaseStatus
+    from retour.returns.models import ReturnCase
+
+    waiting = ReturnCase.objects.filter(status=CaseStatus.PENDING_REVIEW).exclude(
+        pk__in=Decision.objects.values("case_id")
+    )
+    decided = 0
+    for case in waiting.order_by("id"):
+        try:
+            case_auto_decide(case=case, actor=Actor.system("demo"))
+        except ApplicationError:
+            continue  # the returns core refused (the case moved on): leave it to an agent
+        decided += 1
+    if stdout is not None:
+        stdout.write(f"automation: {decided} demo returns decided by the rules\n")

@@ -31,7 +31,7 @@ from retour.policies.models import ReturnPolicy
 from retour.policies.services import return_policy_create_default
 
 # Bump when the generator's output changes, so that existing demo data is rebuilt once.
-GENERATOR_VERSION = 2  # 2: default return policies per store and market
+GENERATOR_VERSION = 3  # 2: default return policies per store and market; 3: the areas' data
 DEFAULT_SEED = 20260801
 DEFAULT_ORDERS = 5000
 ACTOR = Actor.system("demo")
@@ -90,6 +90,7 @@ def demo_load(*, seed: int = DEFAULT_SEED, orders: int = DEFAULT_ORDERS) -> Demo
                 ],
             }
         )
+    _load_areas()
     DemoDataset.objects.all().delete()
     DemoDataset.objects.create(
         seed=seed,
@@ -99,6 +100,36 @@ def demo_load(*, seed: int = DEFAULT_SEED, orders: int = DEFAULT_ORDERS) -> Demo
         loaded_at=timezone.now(),
     )
     return result
+
+
+def _load_areas() -> None:
+    """The data of the areas built on the orders, in the order they depend on each other: the
+    returns network (and the warehouse login's membership), the default rules, a queue of
+    returns decided by those rules, settlements and refunds in every state, and a few parcels at the receiving desk.
+    Each loader is idempotent."""
+    from retour.demo import automation, backoffice, logistics, payments, receiving
+
+    logistics.load()
+    automation.load()
+    backoffice.load()
+    automation.decide_queue()
+    payments.load()
+    receiving.load()
+
+
+def demo_portal_sample() -> tuple[str, str] | None:
+    """(order number, e-mail) of a recently delivered German order with no return yet."""
+    order = (
+        Order.objects.filter(
+            destination_country="DE",
+            shipments__delivered_at__isnull=False,
+            return_cases__isnull=True,
+        )
+        .order_by("-placed_at")
+        .values_list("number", "email")
+        .first()
+    )
+    return tuple(order) if order else None
 
 
 def _is_loaded(marker: DemoDataset, *, seed: int, orders: int) -> bool:

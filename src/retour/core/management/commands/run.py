@@ -24,7 +24,9 @@ class Command(BaseCommand):
         ]
         base = f"http://{host}:{port}"
         self.stdout.write(self.style.SUCCESS("\nRetour is running."))
-        self.stdout.write(f"  Back office (admin):  {base}/admin/")
+        self.stdout.write(f"  Buyer portal:         {base}/")
+        self.stdout.write(f"  Back office:          {base}/backoffice/")
+        self.stdout.write(f"  Django admin:         {base}/admin/")
         self.stdout.write(f"  Health check:         {base}/healthz")
         self.stdout.write(
             "  Demo logins (password 'retour-demo'): admin, agent, warehouse, finance"

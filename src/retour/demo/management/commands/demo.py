@@ -8,7 +8,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from retour.core.exceptions import ApplicationError
-from retour.demo.loader import DEFAULT_ORDERS, DEFAULT_SEED, DemoResult, demo_load
+from retour.demo.loader import (
+    DEFAULT_ORDERS,
+    DEFAULT_SEED,
+    DemoResult,
+    demo_load,
+    demo_portal_sample,
+)
 from retour.demo.markets import MARKETS, STORES
 from retour.demo.users import DEMO_PASSWORD, DEMO_USERS
 
@@ -121,6 +127,12 @@ class Command(BaseCommand):
         base = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
         names = ", ".join(user.username for user in DEMO_USERS)
         # The same lines as `retour run` prints (src/retour/core/management/commands/run.py).
-        write(f"  Back office (admin):  {base}/admin/")
+        write(f"  Buyer portal:         {base}/")
+        write(f"  Back office:          {base}/backoffice/")
+        write(f"  Django admin:         {base}/admin/")
         write(f"  Health check:         {base}/healthz")
         write(f"  Demo logins (password '{DEMO_PASSWORD}'): {names}")
+        sample = demo_portal_sample()
+        if sample is not None:
+            # An order a buyer can return right now, to try the portal without looking one up.
+            write(f"  Try the portal with order {sample[0]} and e-mail {sample[1]}")
