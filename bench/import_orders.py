@@ -159,6 +159,17 @@ def child(args: argparse.Namespace) -> None:
             list_price_currency="EUR",
         )
 
+    # How the references of the imported rows are checked on PostgreSQL: by the batch itself
+    # when this user may set session_replication_role (the bench connects as superuser), else
+    # by the per-row foreign-key triggers (see docs/importing.md, "References").
+    from django.db import connection
+
+    references = ""
+    if connection.vendor == "postgresql":
+        from retour.orders.importers.sql import _may_check_references
+
+        references = "   references: " + ("per batch" if _may_check_references() else "FK triggers")
+
     runs = ["import", "re-import"] if args.reimport else ["import"]
     server = _ServerClock()
     for label in runs:
@@ -181,7 +192,7 @@ def child(args: argparse.Namespace) -> None:
             f"reader {readers.ru_maxrss / 1024:3.0f} MB   CPU µs/line: writer {writer_cpu / lines * 1e6:3.0f}, "
             f"reader {reader_cpu / lines * 1e6:3.0f}{server.report(lines)}   "
             f"(created {summary.created:,}, updated {summary.updated:,}, "
-            f"unchanged {summary.unchanged:,}, rejected {summary.rejected:,})",
+            f"unchanged {summary.unchanged:,}, rejected {summary.rejected:,}){references}",
             flush=True,
         )
 

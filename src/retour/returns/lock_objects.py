@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from retour.returns.models import (
     Claim,
@@ -50,14 +51,16 @@ _LINE_DEFERRED = ("unit_basis", "customer_comment", "created_at")
 # Plain SQL: every quantity command starts here, and the ORM's compilation of this query cost
 # more than the rest of the command. Each row also carries `shipped`, the units the order
 # mirror says were shipped, so the ledger can follow a re-imported order under the same lock.
-_ORDER_LEDGERS_SQL = """
+_SHIPPED = """COALESCE((SELECT SUM(shipped.quantity) FROM orders_shipmentline AS shipped
+                     WHERE shipped.order_line_id = {ledger}.order_line_id), 0) AS shipped"""
+_ORDER_LEDGERS_SQL = f"""
     SELECT ledger.*,
-           COALESCE((SELECT SUM(shipped.quantity) FROM orders_shipmentline AS shipped
-                     WHERE shipped.order_line_id = ledger.order_line_id), 0) AS shipped
+           {_SHIPPED.format(ledger="ledger")}
     FROM returns_orderlineledger AS ledger
     WHERE ledger.order_id = %s
     ORDER BY ledger.order_line_id
-"""
+"""  # noqa: S608 (constants)
+_create_ledgers_sql: dict[tuple[str, int], str] = {}
 
 
 def order_ledgers(order_id: int) -> list[OrderLineLedger]:
@@ -66,6 +69,34 @@ def order_ledgers(order_id: int) -> list[OrderLineLedger]:
     if connection.features.has_select_for_update:  # SQLite locks the whole database instead
         sql += " FOR UPDATE"
     return list(OrderLineLedger.objects.raw(sql, [order_id]))
+
+
+def create_order_ledgers(order_id: int, order_line_ids: list[int]) -> list[OrderLineLedger]:
+    """Insert empty ledger rows for these lines of the order, skipping any a concurrent command
+    created first; return the rows inserted (each with `shipped`, as `order_ledgers`)."""
+    now = timezone.now()
+    rows = [
+        OrderLineLedger(order_line_id=line_id, order_id=order_id, created_at=now, updated_at=now)
+        for line_id in order_line_ids
+    ]
+    fields = [field for field in OrderLineLedger._meta.concrete_fields]
+    key = (connection.vendor, len(rows))
+    sql = _create_ledgers_sql.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        table = quote(OrderLineLedger._meta.db_table)
+        columns = ", ".join(quote(field.column) for field in fields)
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = _create_ledgers_sql[key] = (
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))} "  # noqa: S608
+            f"ON CONFLICT DO NOTHING RETURNING *, {_SHIPPED.format(ledger=table)}"
+        )
+    params = [
+        field.get_db_prep_save(field.pre_save(row, True), connection)
+        for row in rows
+        for field in fields
+    ]
+    return list(OrderLineLedger.objects.raw(sql, params))
 
 
 def case(case_id: int) -> ReturnCase:

@@ -131,14 +131,21 @@ class _Importer:
                 ready.append(order)
         if not ready:
             return
-        # Only a transaction of our own may trade durability for speed (see sql.py).
+        # Only a transaction of our own may trade durability for speed, or check references
+        # itself (see sql.py).
         owned = not connection.in_atomic_block
         try:
             with transaction.atomic():
+                writer = Writer()
                 if owned:
-                    Writer().relax_durability()
+                    writer.relax_durability()
+                    writer.trust_references()
                 outcome = write_batch(
-                    ready, store_ids=store_ids, variants=variants, lookups=self.lookups
+                    ready,
+                    store_ids=store_ids,
+                    variants=variants,
+                    lookups=self.lookups,
+                    writer=writer,
                 )
         except (IntegrityError, DataError):
             # Validation should leave nothing for the database to refuse; if it still does

@@ -118,8 +118,11 @@ def write_batch(
     store_ids: dict[str, int],
     variants: dict[str, VariantSnapshot],
     lookups: Lookups,
+    writer: Writer | None = None,
 ) -> BatchOutcome:
-    """Write the batch; the caller holds the transaction. Orders must have distinct keys."""
+    """Write the batch; the caller holds the transaction. Orders must have distinct keys.
+
+    `writer` is the batch transaction's (see `Writer.trust_references`), else a new one."""
     outcome = BatchOutcome()
     known = _existing_orders(orders, store_ids)
     new: list[ParsedOrder] = []
@@ -144,7 +147,7 @@ def write_batch(
     if not new and not kept_changed:
         return outcome
 
-    writer = Writer()
+    writer = writer or Writer()
     now = writer.when(timezone.now())
     customer_ids = lookups.customer_ids(
         [*new, *(order for order, _ in kept_changed)], writer=writer, now=now
@@ -162,6 +165,7 @@ def write_batch(
         targets.append((order, order_id, existing[order_id]))
     writer.update(Order, _updatable(ORDER_FIELDS), updates)
     _write_children(targets, variants, writer, now)
+    writer.check_references()
     outcome.created.extend(new)
     outcome.updated.extend(order for order, _ in kept_changed)
     return outcome

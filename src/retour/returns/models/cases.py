@@ -176,6 +176,8 @@ class ReturnCase(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "expires_at"], name="returncase_status_expiry_idx"),
+            # Back-office queues over a million cases: one status, the refund deadline first.
+            models.Index(fields=["status", "refund_due_by"], name="returncase_status_due_idx"),
         ]
 
     def __str__(self) -> str:

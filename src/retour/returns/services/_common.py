@@ -11,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 from retour.core.actors import Actor
 from retour.core.events import NewEvent, record_events
 from retour.core.models import DomainEvent
-from retour.core.rows import insert_row, update_row
+from retour.core.rows import field_values, insert_statement, mark_saved, update_row
 from retour.core.transitions import TransitionTable
 from retour.returns.choices import Channel
 from retour.returns.exceptions import (
@@ -22,6 +22,7 @@ from retour.returns.exceptions import (
     StaleVersion,
 )
 from retour.returns.numbers import generate_number
+from retour.returns.services._statements import update_with_event
 from retour.returns.transitions import CASE_TRANSITIONS
 
 CASE = "returns.case"
@@ -123,7 +124,26 @@ def save_with_event(
         update_fields.add(stamp)
     obj.version += 1
     obj.updated_at = now
-    update_row(obj, sorted(update_fields), transaction.get_connection())
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        # One round trip instead of two (see `_statements`).
+        return update_with_event(
+            obj,
+            sorted(update_fields),
+            NewEvent(
+                aggregate_type=aggregate_type,
+                aggregate_id=obj.pk,
+                type=event_type,
+                actor=actor,
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+                payload=payload or {},
+            ),
+            occurred_at=now,
+            connection=connection,
+        )
+    update_row(obj, sorted(update_fields), connection)
     return record_event(
         aggregate_type=aggregate_type,
         aggregate_id=obj.pk,
@@ -166,20 +186,37 @@ def record_event(
     )[0]
 
 
+_numbered_sql: dict[tuple[str, type[models.Model]], str] = {}
+
+
 def insert_numbered(obj: models.Model, *, prefix: str, attempts: int = 5) -> None:
-    """Insert `obj` under a fresh random number, drawing again on the (rare) collision."""
+    """Insert `obj` under a fresh random number, drawing again on the (rare) collision.
+
+    `ON CONFLICT ("number") DO NOTHING`: a collision inserts nothing and returns no id, so no
+    savepoint is needed for PostgreSQL to carry on (two statements fewer per insert); any other
+    constraint still raises.
+    """
     model = type(obj)
-    for attempt in range(attempts):
+    connection = transaction.get_connection()
+    obj._prepare_related_fields_for_save(operation_name="insert_numbered")
+    sql, fields = insert_statement(model, connection)
+    key = (connection.vendor, model)
+    numbered = _numbered_sql.get(key)
+    if numbered is None:
+        head, returning = sql.rsplit(" RETURNING ", 1)
+        column = connection.ops.quote_name(model._meta.get_field("number").column)
+        numbered = _numbered_sql[key] = (
+            f"{head} ON CONFLICT ({column}) DO NOTHING RETURNING {returning}"
+        )
+    for _attempt in range(attempts):
         obj.number = generate_number(prefix)
-        try:
-            # The savepoint lets PostgreSQL carry on after a collision.
-            with transaction.atomic():
-                insert_row(obj, transaction.get_connection())
+        with connection.cursor() as cursor:
+            cursor.execute(numbered, field_values(obj, fields, connection))
+            row = cursor.fetchone()
+        if row is not None:
+            mark_saved(obj, row[0], connection)
             return
-        except IntegrityError:
-            collided = model.objects.filter(number=obj.number).exists()
-            if not collided or attempt == attempts - 1:
-                raise
+    raise IntegrityError(f"no free {model._meta.db_table} number after {attempts} draws")
 
 
 def case_change(command: str, event_type: str, actor: Actor, now: datetime) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from retour.returns.services._requests import (
     validate_exchange_variants,
     validate_line_requests,
 )
+from retour.returns.services._rows import insert_rows
 from retour.returns.services.eligibility import (
     case_market,
     judge_submission,
@@ -149,7 +150,8 @@ def case_create(
                 for line in new_lines:
                     line.quantity_released = line.quantity_requested
         insert_numbered(case, prefix=CASE_PREFIX)
-        created = ReturnLine.objects.bulk_create(new_lines)
+        insert_rows(new_lines, transaction.get_connection())
+        created = new_lines
         event = record_event(
             aggregate_type=CASE,
             aggregate_id=case.pk,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
+
 from retour.core.actors import Actor
 from retour.markets.models import Market
 from retour.markets.selectors import market_for_country
@@ -84,12 +86,31 @@ def order_lines_for_facts(order: Order) -> dict[int, OrderLine]:
 def recent_returns(customer_id: int, *, at: datetime, excluding: int | None = None) -> int:
     """The buyer's return requests submitted in the `SERIAL_RETURNER_DAYS` before `at`."""
     since = at - timedelta(days=SERIAL_RETURNER_DAYS)
-    rows = ReturnCase.objects.filter(
-        customer_id=customer_id, submitted_at__gte=since, submitted_at__lte=at
-    ).exclude(status__in=_NOT_COUNTED)
-    if excluding is not None:
-        rows = rows.exclude(pk=excluding)
-    return rows.count()
+    # Plain SQL, the ORM's filter and exclude compiled once per vendor: compiling them again
+    # on every submission cost several times running the count.
+    sql = _recent_returns_sql.get(connection.vendor)
+    if sql is None:
+        table = ReturnCase._meta.db_table
+        placeholders = ", ".join(["%s"] * len(_NOT_COUNTED))
+        sql = _recent_returns_sql[connection.vendor] = (
+            f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)} "  # noqa: S608 (model)
+            "WHERE customer_id = %s AND submitted_at >= %s AND submitted_at <= %s "
+            f"AND NOT (status IN ({placeholders})) AND id <> %s"
+        )
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [
+        customer_id,
+        adapt(since),
+        adapt(at),
+        *[str(status) for status in _NOT_COUNTED],
+        excluding if excluding is not None else 0,  # ids start at 1
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+_recent_returns_sql: dict[str, str] = {}
 
 
 def evaluate_case_request(

@@ -16,11 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from retour.core.models import DomainEvent
-from retour.core.rows import insert_row, update_row
+from retour.core.rows import update_row
 from retour.returns import lock_objects
 from retour.returns.choices import MovementKind
 from retour.returns.exceptions import InvalidQuantity, QuantityNotReturnable, UnknownLine
 from retour.returns.models import COUNTERS, ClaimLine, OrderLineLedger, QuantityMovement, ReturnLine
+from retour.returns.services._rows import insert_rows
+from retour.returns.services._statements import update_with_insert
 
 logger = logging.getLogger(__name__)
 
@@ -161,20 +163,23 @@ class OrderLedgers:
         for row in changed_rows:
             row.updated_at = occurred_at
         connection = transaction.get_connection()
-        if len(changed_rows) == 1:
-            update_row(changed_rows[0], [*fields, "version", "updated_at"], connection)
-        else:
-            OrderLineLedger.objects.bulk_update(changed_rows, [*fields, "version", "updated_at"])
         movements = []
         for movement, with_event in self._movements:
             movement.event = event if with_event else None
             movement.occurred_at = occurred_at
             movements.append(movement)
-        # One movement per command is the rule: a plain INSERT, not `bulk_create`'s compiling.
-        if len(movements) == 1:
-            insert_row(movements[0], connection)
+        update_fields = [*fields, "version", "updated_at"]
+        if len(changed_rows) == 1 and len(movements) == 1 and connection.vendor == "postgresql":
+            # The common command (one line, one movement): one round trip for both.
+            update_with_insert(changed_rows[0], update_fields, movements[0], connection=connection)
         else:
-            QuantityMovement.objects.bulk_create(movements)
+            if len(changed_rows) == 1:
+                update_row(changed_rows[0], update_fields, connection)
+            else:
+                OrderLineLedger.objects.bulk_update(changed_rows, update_fields)
+            # One movement per command is the rule (two on a line's first return: the
+            # fulfilment sync, then the request): plain INSERTs, not `bulk_create`'s compiling.
+            insert_rows(movements, connection)
         self._changed = {}
         self._movements = []
 
@@ -187,12 +192,14 @@ def lock_order_ledgers(order_id: int, *, order_line_ids: Iterable[int] = ()) -> 
     rows = {row.order_line_id: row for row in lock_objects.order_ledgers(order_id)}
     missing = sorted(set(order_line_ids) - set(rows))
     if missing:
-        OrderLineLedger.objects.bulk_create(
-            [OrderLineLedger(order_line_id=line_id, order_id=order_id) for line_id in missing],
-            ignore_conflicts=True,
-        )
-        # Read again: a concurrent command may have created some of them first.
-        rows = {row.order_line_id: row for row in lock_objects.order_ledgers(order_id)}
+        created = lock_objects.create_order_ledgers(order_id, missing)
+        if len(created) == len(missing):
+            # All inserted by this transaction (so locked by it): no need to read them back.
+            rows.update((row.order_line_id, row) for row in created)
+            rows = dict(sorted(rows.items()))
+        else:
+            # A concurrent command created some of them first: read them all, locking.
+            rows = {row.order_line_id: row for row in lock_objects.order_ledgers(order_id)}
     ledgers = OrderLedgers(order_id, rows)
     for order_line_id, row in rows.items():
         shipped = int(row.shipped)
