@@ -20,6 +20,7 @@ CASE_INSPECTION_REVISED = "returns.case.inspection_revised"
 CASE_SETTLED = "returns.case.settled"
 CASE_RESOLVED = "returns.case.resolved"
 CASE_CLOSED = "returns.case.closed"
+CASE_RESOLUTION_CHANGED = "returns.case.resolution_changed"
 
 CLAIM_OPENED = "returns.claim.opened"
 CLAIM_APPROVED = "returns.claim.approved"

@@ -94,6 +94,24 @@ class InvalidExchangeVariant(ValidationFailed):
     message = _("Choose a different variant to exchange for.")
 
 
+class ExchangeVariantMissing(ValidationFailed):
+    code = "returns.exchange_variant_missing"
+    message = _(
+        "An exchange needs the replacement size or colour for every item; the buyer did not "
+        "choose one. Ask the buyer, or choose a refund or store credit."
+    )
+
+
+class ExchangeInProgress(ApplicationError):
+    code = "returns.exchange_in_progress"
+    message = _("An exchange is under way for this return. Cancel the exchange first.")
+
+
+class ResolutionUnchanged(ValidationFailed):
+    code = "returns.resolution_unchanged"
+    message = _("The return already has this resolution.")
+
+
 class CaseNotSettled(ApplicationError):
     code = "returns.case.not_settled"
     message = _("Some units are not inspected or not yet refunded or exchanged.")

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext_lazy
 from retour.core.actors import ActorKind
 from retour.core.models import DomainEvent
 from retour.returns import events
-from retour.returns.choices import CaseStatus, ClaimStatus, ExchangeStatus
+from retour.returns.choices import CaseStatus, ClaimStatus, ExchangeStatus, Resolution
 from retour.returns.models import Claim, Exchange, ReturnCase
 
 Audience = Literal["customer", "staff"]
@@ -169,6 +169,14 @@ def _settled(payload: Mapping[str, Any], audience: Audience) -> str:
     }
 
 
+def _resolution_changed(payload: Mapping[str, Any], audience: Audience) -> str:
+    try:
+        label = Resolution(payload.get("to", "")).label
+    except ValueError:
+        label = payload.get("to", "")
+    return _("Resolution changed to “%(resolution)s”.") % {"resolution": label}
+
+
 def _replacement_shipped(payload: Mapping[str, Any], audience: Audience) -> str:
     return _("Replacement shipped (order %(order)s).") % {
         "order": payload.get("replacement_order", "")
@@ -204,6 +212,7 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any], Audience], str]] = {
     events.CASE_SETTLED: _settled,
     events.CASE_RESOLVED: _fixed(lambda: _("Return resolved.")),
     events.CASE_CLOSED: _fixed(lambda: _("Return closed.")),
+    events.CASE_RESOLUTION_CHANGED: _resolution_changed,
     events.CLAIM_OPENED: _units(
         ngettext_lazy(
             "Claim opened for %(count)d unit.", "Claim opened for %(count)d units.", "count"

@@ -49,6 +49,10 @@ CASE_TRANSITIONS = TransitionTable.build(
         },
         "resolve": {(C.RECEIVED, C.LOST): C.RESOLVED},
         "close": {C.RESOLVED: C.CLOSED},
+        # Not a status change: what the buyer gets may change until goods arrive.
+        "change_resolution": {
+            state: state for state in (C.SUBMITTED, C.PENDING_REVIEW, C.APPROVED, C.IN_TRANSIT)
+        },
         # Not a status change: an exchange may be planned once the return is approved.
         "create_exchange": {
             state: state for state in (C.APPROVED, C.IN_TRANSIT, C.PARTIALLY_RECEIVED, C.RECEIVED)
@@ -73,6 +77,7 @@ CASE_TRANSITIONS = TransitionTable.build(
         "resolve": _("Resolve"),
         "close": _("Close"),
         "create_exchange": _("Plan exchange"),
+        "change_resolution": _("Change resolution"),
     },
     state_labels=dict(C.choices),
 )

@@ -178,6 +178,12 @@ class ReturnCase(TimeStampedModel):
             models.Index(fields=["status", "expires_at"], name="returncase_status_expiry_idx"),
             # Back-office queues over a million cases: one status, the refund deadline first.
             models.Index(fields=["status", "refund_due_by"], name="returncase_status_due_idx"),
+            # The back-office queue: one or all statuses, oldest submission (due first) on top,
+            # read page by page without sorting a million rows (docs/backoffice.md).
+            models.Index(
+                fields=["status", "submitted_at", "id"], name="returncase_status_subm_idx"
+            ),
+            models.Index(fields=["submitted_at", "id"], name="returncase_subm_idx"),
         ]
 
     def __str__(self) -> str:

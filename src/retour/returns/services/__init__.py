@@ -41,10 +41,12 @@ from retour.returns.services.receipts import (
     case_record_receipt,
     case_revise_inspection,
 )
+from retour.returns.services.resolution import case_change_resolution
 from retour.returns.services.settlement import case_lines_settle, claim_lines_settle
 
 __all__ = [
     "case_approve",
+    "case_change_resolution",
     "case_cancel",
     "case_close",
     "case_close_remaining",
