@@ -46,8 +46,8 @@ from retour.returns.services.settlement import case_lines_settle, claim_lines_se
 
 __all__ = [
     "case_approve",
-    "case_change_resolution",
     "case_cancel",
+    "case_change_resolution",
     "case_close",
     "case_close_remaining",
     "case_create",
