@@ -16,6 +16,14 @@ submitted returns per second. The outbox worker is not running: e-mails are queu
     .venv/bin/python bench/portal.py                                   # PostgreSQL (default)
     .venv/bin/python bench/portal.py --database-url sqlite:///tmp/portal-bench.sqlite3
     .venv/bin/python bench/portal.py --returns 1000 --clients 50 --workers 2
+
+It also prints the server's CPU time per return (every uvicorn process, from /proc; less
+sensitive to the machine's load than latency) and the load average before and after. Two
+options measure settings the shared settings module does not read from the environment yet
+(proposed changes; the bench applies them in a settings module of its own in its temp dir):
+
+    --session-engine django.contrib.sessions.backends.signed_cookies   # or ...backends.cache
+    --db-pool 8          # PostgreSQL: Django 5.2's psycopg pool, max 8 connections per worker
 """
 
 from __future__ import annotations
@@ -38,10 +46,32 @@ DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/retour_portal_bench"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def environment(database_url: str, workdir: str) -> dict[str, str]:
+OVERLAY = "portal_bench_settings"
+
+
+def write_overlay(workdir: str, session_engine: str, db_pool: int) -> str:
+    """A settings module over the shared one with the proposed changes; its name, or the
+    shared module's when nothing is overridden."""
+    lines = ["from retour.config.settings import *  # noqa: F403", ""]
+    if session_engine:
+        lines.append(f"SESSION_ENGINE = {session_engine!r}")
+    if db_pool:
+        lines.append(
+            'if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405\n'
+            '    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = '
+            f'{{"min_size": 2, "max_size": {db_pool}, "timeout": 30}}'
+        )
+    if len(lines) == 2:
+        return "retour.config.settings"
+    Path(workdir, f"{OVERLAY}.py").write_text("\n".join(lines) + "\n")
+    return OVERLAY
+
+
+def environment(database_url: str, workdir: str, settings_module: str = "") -> dict[str, str]:
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "retour.config.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [workdir, os.environ.get("PYTHONPATH")])),
+        "DJANGO_SETTINGS_MODULE": settings_module or "retour.config.settings",
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -156,7 +186,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(database_url: str, workdir: str, port: int, workers: int) -> subprocess.Popen:
+def process_tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of `pid` and its live descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo.extend(child for child, (parent, _cpu) in stats.items() if parent == current)
+    return total
+
+
+def start_server(
+    database_url: str, workdir: str, port: int, workers: int, settings_module: str = ""
+) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -174,7 +226,9 @@ def start_server(database_url: str, workdir: str, port: int, workers: int) -> su
         "warning",
         "--no-access-log",
     ]
-    server = subprocess.Popen(command, env=environment(database_url, workdir), cwd=ROOT)
+    server = subprocess.Popen(
+        command, env=environment(database_url, workdir, settings_module), cwd=ROOT
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -317,6 +371,10 @@ def main() -> None:
     parser.add_argument("--returns", type=int, default=600)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--session-engine", default="", help="SESSION_ENGINE (proposed)")
+    parser.add_argument(
+        "--db-pool", type=int, default=0, help="PostgreSQL pool max size per worker (proposed)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     workdir = tempfile.mkdtemp(prefix="retour-portal-bench-")
@@ -327,15 +385,24 @@ def main() -> None:
 
     connections.close_all()
     port = free_port()
-    server = start_server(args.database_url, workdir, port, args.workers)
+    settings_module = write_overlay(workdir, args.session_engine, args.db_pool)
+    server = start_server(args.database_url, workdir, port, args.workers, settings_module)
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     try:
+        cpu_before = process_tree_cpu(server.pid)
         result = run(port, orders, args.clients)
+        server_cpu = process_tree_cpu(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
     vendor = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     p50, p95, p99 = result["overall"]
-    print(f"portal bench on {vendor}: {args.clients} clients, {args.workers} uvicorn workers")
+    print(
+        f"portal bench on {vendor}: {args.clients} clients, {args.workers} uvicorn workers, "
+        f"settings {settings_module}"
+        + (f" (SESSION_ENGINE {args.session_engine})" if args.session_engine else "")
+        + (f" (pool max {args.db_pool})" if args.db_pool else "")
+    )
     print(
         f"  {result['returns']} returns submitted in {result['elapsed']:.1f} s = "
         f"{result['returns'] / result['elapsed']:.1f} returns/s; {result['requests']} requests = "
@@ -344,6 +411,13 @@ def main() -> None:
     print(f"  latency per request: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms")
     for step, (s50, s95, n) in result["steps"].items():
         print(f"    {step:<13} p50 {s50:6.0f} ms  p95 {s95:6.0f} ms  ({n})")
+    if result["returns"]:
+        per_return = server_cpu / result["returns"]
+        print(
+            f"  server CPU {server_cpu:.1f} s = {per_return * 1000:.0f} ms per return "
+            f"(implies at most {2 / per_return:.0f} returns/s on 2 idle cores, database excluded)"
+        )
+    print(f"  load average before the run: {' '.join(load_before)}")
     if result["errors"]:
         print(f"  {len(result['errors'])} errors, first: {result['errors'][0]}")
     try:

@@ -204,7 +204,18 @@ def _flow(request: HttpRequest) -> dict | None:
 
 
 def _line(request: HttpRequest, line_id: int):
-    return request.order.lines.select_related("variant__product").get(pk=line_id)
+    """One line of the unlocked order, read once per request (a page may ask several times)."""
+    cache = request.__dict__.setdefault("_portal_lines", {})
+    if line_id not in cache:
+        cache[line_id] = request.order.lines.select_related("variant__product").get(pk=line_id)
+    return cache[line_id]
+
+
+def _reason_groups(request: HttpRequest):
+    """The reason taxonomy, read once per request (the answer and the next question use it)."""
+    if not hasattr(request, "_portal_reason_groups"):
+        request._portal_reason_groups = buyers.reason_groups()
+    return request._portal_reason_groups
 
 
 def _question(request: HttpRequest, flow: dict) -> dict | None:
@@ -217,7 +228,7 @@ def _question(request: HttpRequest, flow: dict) -> dict | None:
     step = flow["step"]
     question = {"step": step, "line": line, "state": state}
     if step == talk.STEP_REASON:
-        question["groups"] = buyers.reason_groups()
+        question["groups"] = _reason_groups(request)
     elif step == talk.STEP_EXCHANGE:
         question["options"] = buyers.exchange_options(order_line=line)
     elif step == talk.STEP_PROBLEM:
@@ -342,7 +353,7 @@ def _answer(request: HttpRequest, flow: dict) -> str:
     value = request.POST.get("answer", "").strip()
     entry = {"line": line_id, "step": step, "value": value}
     if step == talk.STEP_REASON:
-        choices = {leaf.code for group in buyers.reason_groups() for leaf in group.leaves}
+        choices = {leaf.code for group in _reason_groups(request) for leaf in group.leaves}
         if value not in choices:
             return _("Please choose a reason.")
         reason = return_reason_get(code=value)
@@ -531,9 +542,12 @@ def _draft(request: HttpRequest) -> ReturnCase | None:
     draft_id = request.session.get(DRAFT_KEY)
     if not draft_id:
         return None
-    return ReturnCase.objects.filter(
+    case = ReturnCase.objects.filter(
         pk=draft_id, order_id=request.order.pk, status=CaseStatus.DRAFT
     ).first()
+    if case is not None:
+        case.order = request.order  # the order this session unlocked: no second read
+    return case
 
 
 @order_required
@@ -576,7 +590,9 @@ def _case(request: HttpRequest, number: str) -> ReturnCase:
         raise Http404 from None
 
 
-def _keep_it_offered(case: ReturnCase, decision: buyers.RulesDecision) -> bool:
+def _keep_it_offered(
+    case: ReturnCase, decision: buyers.RulesDecision, lines: list | None = None
+) -> bool:
     """The rules offered keep-it, or every line is worth less than the policy's keep-it
     threshold; only while the approved goods have not been sent."""
     if case.status != CaseStatus.APPROVED or case.in_transit_at:
@@ -586,7 +602,7 @@ def _keep_it_offered(case: ReturnCase, decision: buyers.RulesDecision) -> bool:
     threshold = buyers.keep_it_threshold(case.policy_version, case.currency)
     if threshold is None:
         return False
-    lines = list(case.lines.all())
+    lines = list(case.lines.all()) if lines is None else lines
     return all(
         (line.unit_basis.get("net_minor", 0) + line.unit_basis.get("tax_minor", 0))
         * line.quantity_requested
@@ -603,20 +619,22 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     language = translation.get_language()
     decision = buyers.case_rules_decision(case)
     zone = case.market.time_zone if case.market else "UTC"
+    # One read of the lines for the list and the keep-it test.
+    lines = list(case.lines.select_related("order_line", "exchange_variant"))
     return _render(
         request,
         "portal/case.html",
         {
             "case": case,
             "zone": zone,
-            "lines": case.lines.select_related("order_line", "exchange_variant"),
+            "lines": lines,
             "timeline": case_timeline(case=case, language=language, audience="customer"),
             "refusals": buyers.case_refusals(case)
             if case.status in (CaseStatus.REJECTED, CaseStatus.PENDING_REVIEW)
             else [],
             "documents": buyers.case_documents(case),
             "explanation": decision.explanation,
-            "keep_it": _keep_it_offered(case, decision),
+            "keep_it": _keep_it_offered(case, decision, lines),
             "review_hours": case.market.first_response_hours if case.market else 24,
             "money": buyers.settlement_preview(case=case)
             if case.status in (CaseStatus.PENDING_REVIEW, CaseStatus.APPROVED)
