@@ -3,12 +3,15 @@
 
 Builds `--labels` labelled returns (as bench/labels.py; not timed), then `--workers` processes
 each post their share of the events through Django's full request stack (middleware, the
-webhook view, the HMAC-SHA256 signature check, parsing, the idempotent insert, the label and
-return updates): per label, a random-length run of `in_transit` scans, `out_for_delivery`, then
+webhook view, the HMAC-SHA256 signature check, parsing, the idempotent INSERT of the pending
+event): per label, a random-length run of `in_transit` scans, `out_for_delivery`, then
 `delivered`, with a share of redeliveries (the same event id again) mixed in. Each label's
-events stay in order inside one worker, as a carrier sends them. Afterwards it checks that every
-distinct event is stored exactly once, every redelivery was answered "duplicate", every label is
-delivered and every return in transit.
+events stay in order inside one worker, as a carrier sends them. The webhook only accepts;
+then `--appliers` processes drain the pending events (`tracking_apply_pending`, SKIP LOCKED),
+timed separately. Afterwards it checks that every distinct event is stored exactly once and
+applied (none pending), every redelivery was answered "duplicate", every label is delivered
+and every return in transit, and each label's first scan and delivery were recorded exactly
+once.
 
     .venv/bin/python bench/tracking.py \\
         --database-url postgres://postgres@127.0.0.1:5432/retour_logistics_bench --fresh
@@ -107,10 +110,22 @@ def worker(batches: list[list[dict]], queue, ready, go) -> None:
     queue.put((answers, time.perf_counter() - started, time.process_time() - cpu))
 
 
+def applier(queue) -> None:
+    """Drain pending events until none is left (forked; its own connection)."""
+    from retour.logistics.tracking import tracking_apply_pending
+
+    applied = 0
+    cpu = time.process_time()
+    while done := tracking_apply_pending(limit=200):
+        applied += done
+    queue.put((applied, time.process_time() - cpu))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=int, default=300)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--appliers", type=int, default=2)
     parser.add_argument("--duplicates", type=float, default=0.1)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--fresh", action="store_true")
@@ -120,6 +135,7 @@ def main() -> int:
     # As a production deployment does (docs/operations.md): keep database connections open
     # between requests instead of connecting for each one.
     os.environ.setdefault("DB_CONN_MAX_AGE", "60")
+    print(f"load average at start: {', '.join(f'{value:.2f}' for value in os.getloadavg())}")
     from labels import build_labels, configure
 
     url = configure(arguments.database_url, arguments.fresh)
@@ -162,17 +178,46 @@ def main() -> int:
     for process in processes:
         process.join()
     wall = time.perf_counter() - started
+    load_accept = os.getloadavg()
+    appliers = [context.Process(target=applier, args=(queue,)) for _ in range(arguments.appliers)]
+    apply_started = time.perf_counter()
+    for process in appliers:
+        process.start()
+    applied_results = [queue.get() for _ in appliers]
+    for process in appliers:
+        process.join()
+    apply_wall = time.perf_counter() - apply_started
+    applied = sum(count for count, _cpu in applied_results)
+    apply_cpu = sum(cpu for _count, cpu in applied_results)
     answers = {"accepted": 0, "duplicate": 0, "other": 0}
     worker_cpu = 0.0
     for result, _seconds, cpu_seconds in results:
         worker_cpu += cpu_seconds
         for key, value in result.items():
             answers[key] += value
+    from django.db.models import Count
+
+    from retour.core.models import DomainEvent
     from retour.logistics.models import TrackingEvent
+    from retour.logistics.tracking import PENDING
     from retour.returns.models import ReturnCase
 
     prefix = per_label[0][0]["id"].rsplit("_", 1)[0]
-    stored = TrackingEvent.objects.filter(event_id__startswith=prefix).count()
+    ours = TrackingEvent.objects.filter(event_id__startswith=prefix)
+    stored = ours.count()
+    pending = ours.filter(outcome=PENDING).count()
+    once = {
+        kind: DomainEvent.objects.filter(
+            aggregate_type="logistics.label",
+            aggregate_id__in=label_ids,
+            type=f"logistics.tracking.{kind}",
+        )
+        .values("aggregate_id")
+        .annotate(n=Count("id"))
+        .filter(n=1)
+        .count()
+        for kind in ("first_scan", "warehouse_delivery")
+    }
     delivered = Label.objects.filter(pk__in=label_ids, tracking_status="delivered").count()
     in_transit = ReturnCase.objects.filter(
         pk__in=Label.objects.filter(pk__in=label_ids).values("case_id"), status="in_transit"
@@ -186,9 +231,21 @@ def main() -> int:
         f"accepted: {answers['accepted']} = {rate:.0f} events/s; duplicates answered: "
         f"{answers['duplicate']}; other answers: {answers['other']}"
     )
+    cpu_per_request = worker_cpu / sent
     print(
-        f"web-process CPU: {worker_cpu / sent * 1000:.2f} ms per request "
-        f"(Django stack, signature, parsing, our queries; PostgreSQL's own CPU not included)"
+        f"web-process CPU: {cpu_per_request * 1000:.2f} ms per request "
+        f"(Django stack, signature, parsing, our queries; PostgreSQL's own CPU not included); "
+        f"on 2 idle cores that is at most {2 / cpu_per_request:.0f} requests/s"
+    )
+    print(f"load average after accepting: {', '.join(f'{value:.2f}' for value in load_accept)}")
+    print(
+        f"applied: {applied} by {len(appliers)} appliers in {apply_wall:.2f} s = "
+        f"{applied / apply_wall:.0f} events/s; applier CPU {apply_cpu / max(applied, 1) * 1000:.2f}"
+        f" ms per event; still pending: {pending}"
+    )
+    print(
+        f"first scan recorded exactly once: {once['first_scan']}/{len(labels)}; delivery "
+        f"recorded exactly once: {once['warehouse_delivery']}/{len(labels)}"
     )
     lost = distinct - stored
     print(
@@ -203,6 +260,9 @@ def main() -> int:
         and answers["duplicate"] == sent - distinct
         and delivered == len(labels)
         and in_transit == len(labels)
+        and pending == 0
+        and applied >= distinct  # a drain also applies rows left pending by earlier runs
+        and once["first_scan"] == once["warehouse_delivery"] == len(labels)
     )
     print(f"goal {arguments.goal:.0f} events/s, none lost: {'met' if ok else 'NOT met'}")
     return 0 if ok else 1

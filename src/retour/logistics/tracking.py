@@ -5,6 +5,9 @@ and the return forward only.
   that change the meaning: customs, lost, returned). A value no table knows maps to
   `needs_review`: it is stored, opens a review task and changes nothing else; never a crash.
 - Events are unique by (source, upstream event id): a redelivery is acknowledged and ignored.
+- The webhook only accepts (`tracking_accept`: one idempotent INSERT of the event as pending);
+  `tracking_apply_pending` (a task, a command, polling) applies pending events in the order they
+  occurred, under their labels' row locks. A crash in between loses nothing.
 - Progress never goes back: label created < in transit < out for delivery < delivered; once a
   label is delivered, returned to sender or lost, later events are stored as stale.
 - Effects: the first scan marks the return in transit (`returns.services.case_mark_in_transit`)
@@ -17,8 +20,9 @@ and the return forward only.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +31,6 @@ from django.utils.dateparse import parse_datetime
 
 from retour.core.actors import Actor
 from retour.core.events import record_event
-from retour.core.rows import field_values, insert_statement, mark_saved
 from retour.logistics.models import (
     CarrierTask,
     Label,
@@ -225,48 +228,153 @@ def parse_aftership(body: dict) -> CarrierEvent:
     )
 
 
-# Storing and applying ----------------------------------------------------------------------
+# Accepting and applying ----------------------------------------------------------------------
+#
+# The webhook only *accepts*: one idempotent INSERT of the parsed event with an empty outcome
+# (pending) and the label it is about, matched inside the same statement. Applying it (monotonic
+# status, first scan, the return in transit, tasks, domain events) is `tracking_apply_pending`,
+# run by `tracking_apply_task` (queued after each accept, debounced per process), by the
+# `tracking_apply` management command, and by `label_track_refresh`. A pending row survives any
+# crash between accept and apply and is claimed by the next drain.
+
+PENDING = ""  # `TrackingEvent.outcome` of an accepted event not applied yet
+
+# One statement: the event and, in a scalar subquery, the label it is about. Tracking codes are
+# recycled by carriers, so the tracker id decides when a label has it; else the newest label with
+# the code (and the carrier, when named) that has no other tracker id.
+_ACCEPT_SQL = (
+    'INSERT INTO "logistics_trackingevent" ("source", "event_id", "label_id", "carrier_name", '
+    '"tracking_number", "upstream_status", "upstream_detail", "status", "message", "location", '
+    '"occurred_at", "received_at", "outcome") VALUES (%s, %s, COALESCE('
+    '(SELECT "id" FROM "logistics_label" WHERE "tracker_reference" = %s AND %s <> \'\' '
+    'ORDER BY "created_at" DESC, "id" DESC LIMIT 1), '
+    '(SELECT "id" FROM "logistics_label" WHERE "tracking_number" = %s '
+    "AND (%s = '' OR \"tracker_reference\" = '') "
+    'ORDER BY CASE WHEN LOWER("carrier_name") = LOWER(%s) THEN 0 ELSE 1 END, '
+    '"created_at" DESC, "id" DESC LIMIT 1)'
+    "), %s, %s, %s, %s, %s, %s, %s, %s, %s, '') "
+    'ON CONFLICT ("source", "event_id") DO NOTHING RETURNING "id"'
+)
 
 
-def _match_label(event: CarrierEvent, *, lock: bool = True) -> Label | None:
-    """The label the event is about. Tracking codes are recycled by carriers, so the tracker id
-    decides when there is one; else the newest label with the code (and carrier, when named).
-    With `lock`, the label row is locked (SELECT … FOR UPDATE) for the caller's transaction."""
-    labels = Label.objects.select_related("case")
-    if lock:
-        labels = labels.select_for_update(of=("self",))
-    if event.tracker_reference:
-        label = labels.filter(tracker_reference=event.tracker_reference).first()
-        if label is not None:
-            return label
-    candidates = list(
-        Label.objects.filter(tracking_number=event.tracking_number)
-        .order_by("-created_at", "-id")
-        .values_list("pk", "carrier_name", "tracker_reference")
-    )
-    if event.tracker_reference:
-        # A label with another tracker id is a different parcel with a recycled code.
-        candidates = [row for row in candidates if not row[2]]
-    if event.carrier_name and len(candidates) > 1:
-        named = [row for row in candidates if row[1].lower() == event.carrier_name.lower()]
-        candidates = named or candidates
-    if not candidates:
-        return None
-    return labels.get(pk=candidates[0][0])
-
-
-def _insert_once(row: TrackingEvent) -> bool:
-    """INSERT the event unless (source, event id) is already stored; True when inserted."""
+def tracking_accept(event: CarrierEvent) -> int | None:
+    """Store `event` as pending, once: one INSERT … ON CONFLICT DO NOTHING (its own transaction
+    in autocommit), no model instance. Returns the new row's id, None for a duplicate. Queues
+    the apply task after commit."""
     connection = transaction.get_connection()
-    sql, fields = insert_statement(TrackingEvent, connection)
-    sql = sql.replace(" RETURNING ", ' ON CONFLICT ("source", "event_id") DO NOTHING RETURNING ')
+    adapt = connection.ops.adapt_datetimefield_value
+    reference = event.tracker_reference
+    params = [
+        event.source,
+        event.event_id,
+        reference,
+        reference,
+        event.tracking_number,
+        reference,
+        event.carrier_name,
+        event.carrier_name,
+        event.tracking_number,
+        event.upstream_status,
+        event.upstream_detail,
+        event.status,
+        event.message,
+        event.location,
+        adapt(event.occurred_at),
+        adapt(timezone.now()),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, field_values(row, fields, connection))
+        cursor.execute(_ACCEPT_SQL, params)
         found = cursor.fetchone()
     if found is None:
-        return False
-    mark_saved(row, found[0], connection)
-    return True
+        return None
+    transaction.on_commit(enqueue_tracking_apply)
+    return found[0]
+
+
+def tracking_record(event: CarrierEvent) -> TrackingEvent | None:
+    """Accept `event` and apply every pending event now (the synchronous path of polling).
+    None when it was already stored (a duplicate)."""
+    pk = tracking_accept(event)
+    if pk is None:
+        return None
+    tracking_apply_pending()
+    return TrackingEvent.objects.get(pk=pk)
+
+
+_scheduled: dict[str, datetime] = {}
+_scheduled_lock = threading.Lock()
+APPLY_DELAY = timedelta(milliseconds=500)
+REUSE_WINDOW = timedelta(milliseconds=250)
+
+
+def enqueue_tracking_apply() -> None:
+    """Queue an apply run (or rely on one this process queued an instant ago: one task row per
+    process and window, not per event). A failure loses nothing: the rows stay pending for the
+    next run of the task or the command."""
+    from retour.logistics.tasks import tracking_apply_task
+
+    try:
+        backend = tracking_apply_task.get_backend()
+        if not backend.supports_defer:
+            tracking_apply_task.enqueue()
+            return
+        now = timezone.now()
+        with _scheduled_lock:
+            queued_at = _scheduled.get(backend.alias)
+            if queued_at is not None and now < queued_at + REUSE_WINDOW:
+                return
+            tracking_apply_task.using(run_after=now + APPLY_DELAY).enqueue()
+            _scheduled[backend.alias] = now
+    except Exception:
+        logger.exception("logistics.tracking.enqueue_failed")
+
+
+def tracking_apply_pending(*, limit: int = 200) -> int:
+    """Claim up to `limit` pending events (oldest occurrence first; on PostgreSQL SELECT … FOR
+    UPDATE SKIP LOCKED, so concurrent runs share the work), apply each under its label's row
+    lock, and set its outcome, in one transaction. Labels are locked in id order so that two
+    runs never deadlock. An event whose apply fails is rolled back alone and stays pending.
+    Returns the number of events applied; applying again changes nothing."""
+    connection = transaction.get_connection()
+    with transaction.atomic():
+        claimed = TrackingEvent.objects.filter(outcome=PENDING).order_by("occurred_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            claimed = claimed.select_for_update(skip_locked=True, of=("self",))
+        rows = list(claimed[:limit])
+        if not rows:
+            return 0
+        label_ids = sorted({row.label_id for row in rows if row.label_id is not None})
+        labels = {
+            label.pk: label
+            for label in Label.objects.select_related("case", "destination")
+            .select_for_update(of=("self",))
+            .filter(pk__in=label_ids)
+            .order_by("pk")
+        }
+        now = timezone.now()
+        applied = 0
+        for row in rows:
+            label = labels.get(row.label_id)
+            try:
+                with transaction.atomic():
+                    _apply_row(row, label, now)
+            except Exception:
+                logger.exception("logistics.tracking.apply_failed", extra={"event": row.pk})
+                if label is not None:
+                    label.refresh_from_db()
+                continue
+            applied += 1
+    return applied
+
+
+def _apply_row(row: TrackingEvent, label: Label | None, now: datetime) -> None:
+    row.label = label
+    row.outcome = _outcome(label, row.status)
+    TrackingEvent.objects.filter(pk=row.pk, outcome=PENDING).update(outcome=row.outcome)
+    if row.outcome == TrackingOutcome.REVIEW:
+        _open_task(label, row, TaskKind.REVIEW)
+    elif row.outcome == TrackingOutcome.APPLIED and _changes_label(label, row.status):
+        _apply(label, row, now)
 
 
 def _outcome(label: Label | None, status: str) -> str:
@@ -288,90 +396,9 @@ def _outcome_for(current: str, label_status: str, status: str) -> str:
     return TrackingOutcome.APPLIED
 
 
-@dataclass(frozen=True, slots=True)
-class _LabelState:
-    pk: int
-    tracking_status: str
-    status: str
-    scanned: bool
-
-
-_PEEK_SQL = (
-    'SELECT "id", "tracking_status", "status", "first_scan_at" IS NOT NULL '
-    'FROM "logistics_label" WHERE "tracker_reference" = %s '
-    'ORDER BY "created_at" DESC, "id" DESC LIMIT 1'
-)
-
-
-def _peek(event: CarrierEvent) -> _LabelState | None:
-    """The state of the label with the event's tracker id, read without a lock in one plain
-    statement (the hot path of the webhook); None when there is no tracker id or no such
-    label, which the full path then resolves."""
-    if not event.tracker_reference:
-        return None
-    with transaction.get_connection().cursor() as cursor:
-        cursor.execute(_PEEK_SQL, [event.tracker_reference])
-        found = cursor.fetchone()
-    return _LabelState(*found) if found else None
-
-
-def _changes_label(label: Label | _LabelState | None, status: str, outcome: str) -> bool:
-    """Whether applying the event writes anything beyond the event row itself."""
-    if outcome == TrackingOutcome.REVIEW:
-        return True  # opens a review task
-    if outcome != TrackingOutcome.APPLIED or label is None:
-        return False
-    scanned = label.scanned if isinstance(label, _LabelState) else label.first_scan_at is not None
-    return status != label.tracking_status or (status in SCANNED and not scanned)
-
-
-def _row(event: CarrierEvent, label: Label | None, now: datetime) -> TrackingEvent:
-    return TrackingEvent(
-        source=event.source,
-        event_id=event.event_id,
-        label=label,
-        carrier_name=event.carrier_name,
-        tracking_number=event.tracking_number,
-        upstream_status=event.upstream_status,
-        upstream_detail=event.upstream_detail,
-        status=event.status,
-        message=event.message,
-        location=event.location,
-        occurred_at=event.occurred_at,
-        received_at=now,
-        outcome=_outcome(label, event.status),
-    )
-
-
-def tracking_record(event: CarrierEvent) -> TrackingEvent | None:
-    """Store `event` once and apply it. None when it was already stored (a duplicate).
-
-    Most events repeat the label's state (another "in transit" scan) or arrive too late to
-    matter: those are one unlocked read and one idempotent INSERT, committed on their own. An
-    event that changes something (a new state, a first scan, a task to open) is read again and
-    applied under the label's row lock, in one transaction with its row.
-    """
-    now = timezone.now()
-    state = _peek(event)
-    if state is not None:
-        outcome = _outcome_for(state.tracking_status, state.status, event.status)
-        if not _changes_label(state, event.status, outcome):
-            row = _row(event, None, now)
-            row.label_id, row.outcome = state.pk, outcome
-            # One statement: in autocommit it is its own transaction (no BEGIN/COMMIT).
-            return row if _insert_once(row) else None
-    with transaction.atomic():
-        label = _match_label(event)
-        row = _row(event, label, now)
-        if not _insert_once(row):
-            return None
-        if row.outcome == TrackingOutcome.REVIEW:
-            _open_task(label, row, TaskKind.REVIEW)
-        elif row.outcome == TrackingOutcome.APPLIED and _changes_label(
-            label, event.status, row.outcome
-        ):
-            _apply(label, row, now)
-    return row
+def _changes_label(label: Label, status: str) -> bool:
+    """Whether an applied event writes anything beyond its own row."""
+    return status != label.tracking_status or (status in SCANNED and label.first_scan_at is None)
 
 
 def _apply(label: Label, row: TrackingEvent, now: datetime) -> None:

@@ -3,6 +3,9 @@
 Both check the signature over the raw body with a constant-time comparison before parsing,
 answer 401 when it is missing or wrong, 400 for a body that is not an event, 413 for an
 oversized body, and 200 for a stored event or a duplicate (so the sender stops retrying).
+
+Accepting is cheap and durable: the parsed event is stored as pending with one idempotent
+INSERT (`tracking.tracking_accept`) and applied afterwards by a task (`tracking_apply_task`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from retour.logistics.tracking import (
     MalformedEvent,
     parse_aftership,
     parse_easypost,
-    tracking_record,
+    tracking_accept,
 )
 
 logger = logging.getLogger(__name__)
@@ -47,10 +50,9 @@ def _too_large(request: HttpRequest) -> bool:
 def _accept(event) -> JsonResponse:
     if event is None:
         return JsonResponse({"status": "ignored"})
-    row = tracking_record(event)
-    if row is None:
+    if tracking_accept(event) is None:
         return JsonResponse({"status": "duplicate"})
-    return JsonResponse({"status": "accepted", "outcome": row.outcome})
+    return JsonResponse({"status": "accepted"})
 
 
 def aftership_signature_valid(body: bytes, header: str, secret: str) -> bool:
