@@ -5,22 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('markets', '0002_shipped_markets'),
-        ('orders', '0002_mirror_drops_redundant_indexes'),
-        ('policies', '0003_policy_auto_approve_eligible'),
-        ('returns', '0003_returncase_status_due_idx'),
+        ("markets", "0002_shipped_markets"),
+        ("orders", "0002_mirror_drops_redundant_indexes"),
+        ("policies", "0003_policy_auto_approve_eligible"),
+        ("returns", "0003_returncase_status_due_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='returncase',
-            index=models.Index(fields=['status', 'submitted_at', 'id'], name='returncase_status_subm_idx'),
+            model_name="returncase",
+            index=models.Index(
+                fields=["status", "submitted_at", "id"], name="returncase_status_subm_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='returncase',
-            index=models.Index(fields=['submitted_at', 'id'], name='returncase_subm_idx'),
+            model_name="returncase",
+            index=models.Index(fields=["submitted_at", "id"], name="returncase_subm_idx"),
         ),
     ]
