@@ -113,6 +113,9 @@ def commands(
         "resolve": lambda c: services.case_resolve(case=c, actor=agent),
         "close": lambda c: services.case_close(case=c, actor=agent),
         "create_exchange": lambda c: services.exchange_create(case=c, actor=agent),
+        "change_resolution": lambda c: services.case_change_resolution(
+            case=c, actor=agent, resolution="store_credit"
+        ),
     }
 
 

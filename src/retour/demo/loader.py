@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
@@ -61,6 +62,7 @@ class DemoResult:
 
 def demo_load(*, seed: int = DEFAULT_SEED, orders: int = DEFAULT_ORDERS) -> DemoResult:
     """Load (or confirm) the demo data for this seed and size."""
+    _ensure_shipped_reference_data()
     users_created = demo_users_ensure()
     marker = DemoDataset.objects.order_by("-id").first()
     if marker is not None and _is_loaded(marker, seed=seed, orders=orders):
@@ -100,6 +102,29 @@ def demo_load(*, seed: int = DEFAULT_SEED, orders: int = DEFAULT_ORDERS) -> Demo
         loaded_at=timezone.now(),
     )
     return result
+
+
+def _ensure_shipped_reference_data() -> None:
+    """The shipped markets and reason taxonomy come from data migrations; a database emptied
+    since (a flush, a test run) lacks them, and the demo's stores, policies and default rules
+    need both. Both installers are idempotent."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from retour.markets.models import MarketCountry
+    from retour.policies.models import ReturnReason
+
+    schema_editor = SimpleNamespace(connection=connection)
+    if not MarketCountry.objects.exists():
+        import_module("retour.markets.migrations.0002_shipped_markets").install_shipped_markets(
+            apps, schema_editor
+        )
+    if not ReturnReason.objects.exists():
+        import_module(
+            "retour.policies.migrations.0002_shipped_return_reasons"
+        ).install_shipped_reasons(apps, schema_editor)
 
 
 def _load_areas() -> None:

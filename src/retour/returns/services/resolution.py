@@ -19,6 +19,7 @@ from retour.returns.exceptions import (
 from retour.returns.models import Exchange, ReturnLine
 from retour.returns.services._common import apply_change, case_change, check_version, require_staff
 from retour.returns.services.exchanges import LIVE_STATUSES
+from retour.returns.transitions import CASE_TRANSITIONS
 
 
 def case_change_resolution(
@@ -43,6 +44,7 @@ def case_change_resolution(
     with transaction.atomic():
         case = lock_objects.case(case.pk)
         check_version(case, expected_version)
+        CASE_TRANSITIONS.check("change_resolution", case.status, case.status)
         lines = list(ReturnLine.objects.select_for_update().filter(case_id=case.pk).order_by("pk"))
         previous = case.requested_resolution
         if previous == resolution and all(line.resolution == resolution for line in lines):
