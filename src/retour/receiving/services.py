@@ -418,25 +418,16 @@ def unit_inspect(
         ]
         if not accepted:
             new_events.append(
-                NewEvent(
-                    aggregate_type=events.CASE_AGGREGATE,
-                    aggregate_id=case.pk,
-                    type=events.REJECTION_NOTICE,
+                _rejection_notice(
+                    case,
+                    line,
                     actor=actor,
-                    reason=notes,
-                    payload={
-                        "case_id": case.pk,
-                        "case_number": case.number,
-                        "line": line.pk,
-                        "sku": line.order_line.sku,
-                        "title": line.order_line.title,
-                        "unit_ids": unit_ids,
-                        "units": quantity,
-                        "grade": grade,
-                        "failed_checks": failed,
-                        "note": notes,
-                        "evidence_ids": evidence_ids,
-                    },
+                    sku=line.order_line.sku,
+                    unit_ids=unit_ids,
+                    grade=grade,
+                    failed_checks=failed,
+                    note=notes,
+                    evidence_ids=evidence_ids,
                 )
             )
         record_events(new_events, occurred_at=now)
@@ -504,27 +495,18 @@ def unit_revise(*, unit: InspectedUnit, decision: str, reason: str, actor: Actor
         if decision == Decision.REJECTED:
             evidence_ids = list(unit.photos.values_list("evidence_id", flat=True))
             new_events.append(
-                NewEvent(
-                    aggregate_type=events.CASE_AGGREGATE,
-                    aggregate_id=case.pk,
-                    type=events.REJECTION_NOTICE,
+                _rejection_notice(
+                    case,
+                    line,
                     actor=actor,
-                    reason=reason,
-                    payload={
-                        "case_id": case.pk,
-                        "case_number": case.number,
-                        "line": line.pk,
-                        "sku": unit.variant.sku,
-                        "title": line.order_line.title,
-                        "unit_ids": [unit.pk],
-                        "units": 1,
-                        "grade": unit.grade,
-                        "failed_checks": [
-                            code for code, passed in (unit.checklist or {}).items() if not passed
-                        ],
-                        "note": reason,
-                        "evidence_ids": evidence_ids,
-                    },
+                    sku=unit.variant.sku,
+                    unit_ids=[unit.pk],
+                    grade=unit.grade,
+                    failed_checks=[
+                        code for code, passed in (unit.checklist or {}).items() if not passed
+                    ],
+                    note=reason,
+                    evidence_ids=evidence_ids,
                 )
             )
         record_events(new_events, occurred_at=now)
@@ -745,3 +727,38 @@ def _attach_photos(
             links.append(Photo(evidence=evidence, parcel=parcel))
     Photo.objects.bulk_create(links)
     return evidence_ids
+
+
+def _rejection_notice(
+    case: ReturnCase,
+    line: ReturnLine,
+    *,
+    actor: Actor,
+    sku: str,
+    unit_ids: list[int],
+    grade: str,
+    failed_checks: list[str],
+    note: str,
+    evidence_ids: list[int],
+) -> NewEvent:
+    """The event the buyer hears about when units are rejected (see `receiving.events`)."""
+    return NewEvent(
+        aggregate_type=events.CASE_AGGREGATE,
+        aggregate_id=case.pk,
+        type=events.REJECTION_NOTICE,
+        actor=actor,
+        reason=note,
+        payload={
+            "case_id": case.pk,
+            "case_number": case.number,
+            "line": line.pk,
+            "sku": sku,
+            "title": line.order_line.title,
+            "unit_ids": unit_ids,
+            "units": len(unit_ids),
+            "grade": grade,
+            "failed_checks": failed_checks,
+            "note": note,
+            "evidence_ids": evidence_ids,
+        },
+    )
