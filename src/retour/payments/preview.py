@@ -208,31 +208,16 @@ def case_plan_input(
         else:
             eligible = line.quantity_accepted + line.quantity_lost
         quantity = max(eligible - already.get(line.pk, 0), 0)
-        basis = line.unit_basis or {}
-        order_line = line.order_line
-        fees = rules.get(order_line.pk, {})
+        fees = rules.get(line.order_line_id, {})
         fault = fees.get("fault", "customer")
         merchant_fault = merchant_fault or fault in FAULTS_ON_SELLER
         shipping_rules.append((fees.get("outbound_shipping_refund", "never"), fault))
         if quantity and fees.get("label_payer") == "buyer":
             label_fee = max(label_fee, int(fees.get("label_fee_minor") or 0))
         lines.append(
-            LineInput(
-                key=line.pk,
-                order_line_id=order_line.pk,
-                label=order_line.title,
-                quantity=quantity,
-                unit_net_minor=int(basis.get("net_minor", order_line.unit_paid_net_minor)),
-                unit_tax_minor=int(basis.get("tax_minor", order_line.unit_tax_minor)),
-                unit_duty_minor=int(basis.get("duty_minor", order_line.unit_duty_minor)),
-                tax_parts=tuple(
-                    TaxPart(
-                        str(part.get("name", "")),
-                        int(part.get("rate_bps", 0)),
-                        int(part.get("amount_minor", 0)),
-                    )
-                    for part in basis.get("tax", order_line.unit_tax) or []
-                ),
+            _line_input(
+                line,
+                quantity,
                 restocking_fee_bps=int(fees.get("restocking_fee_bps") or 0),
                 damage_deduction_minor=int(damage.get(line.pk, 0)),
             )
@@ -390,28 +375,8 @@ def build_claim_preview(claim: Claim) -> SettlementPreview:
     already = claim_settled_units(claim)
     lines = []
     for line in claim.lines.select_related("order_line").order_by("id"):
-        basis = line.unit_basis or {}
-        order_line = line.order_line
         quantity = max(line.quantity - line.quantity_exchanged - already.get(line.pk, 0), 0)
-        lines.append(
-            LineInput(
-                key=line.pk,
-                order_line_id=order_line.pk,
-                label=order_line.title,
-                quantity=quantity,
-                unit_net_minor=int(basis.get("net_minor", order_line.unit_paid_net_minor)),
-                unit_tax_minor=int(basis.get("tax_minor", order_line.unit_tax_minor)),
-                unit_duty_minor=int(basis.get("duty_minor", order_line.unit_duty_minor)),
-                tax_parts=tuple(
-                    TaxPart(
-                        str(part.get("name", "")),
-                        int(part.get("rate_bps", 0)),
-                        int(part.get("amount_minor", 0)),
-                    )
-                    for part in basis.get("tax", order_line.unit_tax) or []
-                ),
-            )
-        )
+        lines.append(_line_input(line, quantity))
     live = _live_settlement_lines(order.pk)
     settled: dict[int, int] = {}
     for order_line_id, quantity in live.filter(
@@ -441,4 +406,29 @@ def build_claim_preview(claim: Claim) -> SettlementPreview:
         allocations=_allocations(order.pk, currency, plan),
         rules={"whole_order": whole_order, "shipping_due": shipping_due, "claim": True},
         claim_id=claim.pk,
+    )
+
+
+def _line_input(line: Any, quantity: int, **fees: int) -> LineInput:
+    """A return or claim line as the planner reads it: the amounts as paid per unit, from the
+    line's frozen `unit_basis` where it has one, else from the order line."""
+    basis = line.unit_basis or {}
+    order_line = line.order_line
+    return LineInput(
+        key=line.pk,
+        order_line_id=order_line.pk,
+        label=order_line.title,
+        quantity=quantity,
+        unit_net_minor=int(basis.get("net_minor", order_line.unit_paid_net_minor)),
+        unit_tax_minor=int(basis.get("tax_minor", order_line.unit_tax_minor)),
+        unit_duty_minor=int(basis.get("duty_minor", order_line.unit_duty_minor)),
+        tax_parts=tuple(
+            TaxPart(
+                str(part.get("name", "")),
+                int(part.get("rate_bps", 0)),
+                int(part.get("amount_minor", 0)),
+            )
+            for part in basis.get("tax", order_line.unit_tax) or []
+        ),
+        **fees,
     )

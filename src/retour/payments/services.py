@@ -300,22 +300,7 @@ def settlement_confirm(
             confirmed_by_id=actor.id if actor.is_staff else None,
             confirmed_by_name=actor.name[:200],
         )
-        SettlementLine.objects.bulk_create(
-            [
-                SettlementLine(
-                    settlement=settlement,
-                    position=index,
-                    return_line_id=line.key,
-                    order_line_id=line.order_line_id,
-                    component=line.component,
-                    label=line.label[:300],
-                    quantity=line.quantity,
-                    amount_minor=line.amount.amount_minor,
-                    detail=line.detail,
-                )
-                for index, line in enumerate(preview.plan.lines)
-            ]
-        )
+        _settlement_lines_create(settlement, preview.plan.lines, "return_line_id")
         record_events(
             [
                 _domain(
@@ -915,22 +900,7 @@ def claim_settlement_confirm(
             confirmed_by_id=actor.id if actor.is_staff else None,
             confirmed_by_name=actor.name[:200],
         )
-        SettlementLine.objects.bulk_create(
-            [
-                SettlementLine(
-                    settlement=settlement,
-                    position=index,
-                    claim_line_id=line.key,
-                    order_line_id=line.order_line_id,
-                    component=line.component,
-                    label=line.label[:300],
-                    quantity=line.quantity,
-                    amount_minor=line.amount.amount_minor,
-                    detail=line.detail,
-                )
-                for index, line in enumerate(preview.plan.lines)
-            ]
-        )
+        _settlement_lines_create(settlement, preview.plan.lines, "claim_line_id")
         record_events(
             [
                 _domain(
@@ -1557,3 +1527,24 @@ def exchange_balance_mark_paid(
     )
     balance.refresh_from_db()
     return balance
+
+
+def _settlement_lines_create(settlement: Settlement, lines: Sequence, subject_field: str) -> None:
+    """Freeze a plan's lines on a confirmed settlement; `subject_field` names the column the
+    plan's line key goes to (a return line for cases, a claim line for claims)."""
+    SettlementLine.objects.bulk_create(
+        [
+            SettlementLine(
+                settlement=settlement,
+                position=index,
+                order_line_id=line.order_line_id,
+                component=line.component,
+                label=line.label[:300],
+                quantity=line.quantity,
+                amount_minor=line.amount.amount_minor,
+                detail=line.detail,
+                **{subject_field: line.key},
+            )
+            for index, line in enumerate(lines)
+        ]
+    )
